@@ -1,0 +1,44 @@
+// Embind glue for the catalog: load (upsert or replace) and remove.
+#include <emscripten/bind.h>
+
+#include "bindings/engine_handle.h"
+
+namespace hearth::bindings {
+namespace {
+
+// `json` arrives as bytes or text (Embind copies a Uint8Array or a string
+// into one std::string — a single memcpy, no per-byte calls).
+// Returns {loaded, rejected: [{index, id, field, message}]} or {error}.
+val LoadCatalog(EngineHandle& h, const std::string& json, bool replace) {
+  auto r = h.engine().LoadCatalog(json, replace ? LoadMode::kReplace : LoadMode::kUpsert);
+  if (!r.ok()) return Failure(r.status());
+  val out = val::object();
+  out.set("loaded", static_cast<double>(r->loaded));
+  val rejected = val::array();
+  for (size_t i = 0; i < r->rejected.size(); ++i) {
+    const ItemReject& x = r->rejected[i];
+    val o = val::object();
+    o.set("index", static_cast<double>(x.index));
+    o.set("id", x.id.empty() ? val::null() : val(x.id));
+    o.set("field", x.field.empty() ? val::null() : val(x.field));
+    o.set("message", x.message);
+    rejected.set(i, o);
+  }
+  out.set("rejected", rejected);
+  out.set("size", static_cast<double>(h.engine().catalog().size()));
+  return out;
+}
+
+val RemoveItem(EngineHandle& h, const std::string& id) { return ErrorOrNull(h.engine().RemoveItem(id)); }
+
+double CatalogSize(EngineHandle& h) { return static_cast<double>(h.engine().catalog().size()); }
+
+}  // namespace
+
+EMSCRIPTEN_BINDINGS(hearth_catalog) {
+  emscripten::function("loadCatalog", &LoadCatalog);
+  emscripten::function("removeItem", &RemoveItem);
+  emscripten::function("catalogSize", &CatalogSize);
+}
+
+}  // namespace hearth::bindings

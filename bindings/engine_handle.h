@@ -1,0 +1,94 @@
+// The JS-facing engine handle, shared by the *_bindings.cc files.
+#ifndef HEARTH_BINDINGS_ENGINE_HANDLE_H_
+#define HEARTH_BINDINGS_ENGINE_HANDLE_H_
+
+#include <emscripten/bind.h>
+
+#include <memory>
+#include <string>
+
+#include "bindings/common.h"
+#include "hearth/engine/config.h"
+#include "hearth/engine/engine.h"
+
+namespace hearth::bindings {
+
+using emscripten::val;
+
+// The JS-facing handle. Holds the engine and the last error of the hot-path
+// calls that return plain numbers (so that track() allocates no JS object).
+class EngineHandle {
+ public:
+  EngineHandle() : engine_(Engine::Create(ProfileConfig{}).value()) {}
+
+  // null, or {code, message} when the options are invalid (state unchanged).
+  val Configure(const std::string& profile_json) {
+    auto config = ParseProfileConfig(profile_json);
+    if (!config.ok()) return ErrorOrNull(config.status());
+    auto fresh = Engine::Create(*config);
+    if (!fresh.ok()) return ErrorOrNull(fresh.status());
+    engine_ = *std::move(fresh);
+    return val::null();
+  }
+
+  // 0 recorded, 1 duplicate id (ignored), -1 rejected: see lastError().
+  int Track(const std::string& type, const std::string& item, const std::string& id, double ts_ms, double now_ms,
+            const std::string& query, double value, double quantity, bool deal) {
+    TrackEvent e{type, item, id, ts_ms, query, value, quantity, deal};
+    auto r = engine_->Track(e, now_ms);
+    if (!r.ok()) {
+      last_error_ = r.status();
+      return -1;
+    }
+    return *r == TrackOutcome::kRecorded ? 0 : 1;
+  }
+
+  val LastError() const { return ErrorOrNull(last_error_); }
+
+  val Profile(double now_ms) const {
+    if (auto s = ValidateNow(now_ms); !s.ok()) return Failure(s);
+    const ProfileSummary p = engine_->Summarize(static_cast<int64_t>(now_ms));
+    val out = val::object();
+    val interests = val::array();
+    for (size_t i = 0; i < p.interests.size(); ++i) {
+      val it = val::object();
+      it.set("feature", p.interests[i].feature);
+      it.set("label", p.interests[i].label);
+      it.set("kind", p.interests[i].kind);
+      it.set("weight", p.interests[i].weight);
+      interests.set(i, it);
+    }
+    out.set("interests", interests);
+    out.set("segment", p.segment);
+    val rfm = val::object();
+    rfm.set("daysSinceActive", p.days_since_active < 0 ? val::null() : val(p.days_since_active));
+    rfm.set("daysSincePurchase", p.days_since_purchase < 0 ? val::null() : val(p.days_since_purchase));
+    rfm.set("purchases90d", p.purchases_90d);
+    rfm.set("purchasesTotal", static_cast<double>(p.purchases_total));
+    rfm.set("monetaryTotal", p.monetary_total);
+    rfm.set("eventsTotal", static_cast<double>(p.events_total));
+    out.set("rfm", rfm);
+    out.set("likes", StringArray(p.likes));
+    out.set("dislikes", StringArray(p.dislikes));
+    out.set("summary", StringArray(p.sentences));
+    return out;
+  }
+
+  val SetPreferences(val likes, val dislikes) {
+    return ErrorOrNull(engine_->SetPreferences(emscripten::vecFromJSArray<std::string>(likes),
+                                               emscripten::vecFromJSArray<std::string>(dislikes)));
+  }
+  val AddPreference(const std::string& word, bool like) { return ErrorOrNull(engine_->AddPreference(word, like)); }
+  val Forget(const std::string& what) { return ErrorOrNull(engine_->Forget(what)); }
+  double Revision() const { return static_cast<double>(engine_->revision()); }
+
+  Engine& engine() { return *engine_; }
+
+ private:
+  std::unique_ptr<Engine> engine_;
+  absl::Status last_error_;
+};
+
+}  // namespace hearth::bindings
+
+#endif  // HEARTH_BINDINGS_ENGINE_HANDLE_H_

@@ -1,0 +1,462 @@
+#include "hearth/catalog/catalog.h"
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "hearth/common/text.h"
+#include "simdjson.h"
+
+namespace hearth {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// Errors that describe one value (wrong type, bad number, bad escape) leave
+// the on-demand iterator usable: the item is rejected and parsing goes on.
+// Anything else means the document itself is broken.
+bool IsValueError(simdjson::error_code e) {
+  switch (e) {
+    case simdjson::INCORRECT_TYPE:
+    case simdjson::NUMBER_ERROR:
+    case simdjson::NUMBER_OUT_OF_RANGE:
+    case simdjson::STRING_ERROR:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::string_view TypeName(od::json_type t) {
+  switch (t) {
+    case od::json_type::array: return "an array";
+    case od::json_type::object: return "an object";
+    case od::json_type::number: return "a number";
+    case od::json_type::string: return "a string";
+    case od::json_type::boolean: return "a boolean";
+    case od::json_type::null: return "null";
+  }
+  return "a value";
+}
+
+struct StagedItem {
+  Item item;
+  int64_t index;
+  // (key, label) of each feature, interned only when the load commits.
+  std::vector<std::pair<std::string, std::string>> feature_keys;
+};
+
+// Reads one item object. The first problem found becomes the reject; a
+// document-level error is returned through `fatal`.
+class ItemReader {
+ public:
+  ItemReader(int64_t index, ItemReject* reject) : index_(index), reject_(reject) {}
+
+  simdjson::error_code fatal = simdjson::SUCCESS;
+
+  bool Read(od::value value, Item* item) {
+    od::json_type type;
+    if (!Check(value.type().get(type), "", "")) return false;
+    if (type != od::json_type::object) return Fail("", absl::StrCat("expected an object, got ", TypeName(type)));
+    od::object obj;
+    if (!Check(value.get_object().get(obj), "", "expected an object")) return false;
+    uint32_t seen = 0;
+    for (auto field_result : obj) {
+      od::field field;
+      if (!Check(std::move(field_result).get(field), "", "")) return false;
+      std::string_view key;
+      if (!Check(field.unescaped_key().get(key), "", "field names must be valid strings")) return false;
+      const int slot = FieldSlot(key);
+      if (slot < 0) continue;  // unknown fields are the host's business
+      if (seen & (1u << slot)) return Fail(key, "appears twice in the same item");
+      seen |= 1u << slot;
+      if (!ReadField(slot, key, field.value(), item)) return false;
+    }
+    if (!(seen & 1u)) return Fail("id", "is required");
+    return true;
+  }
+
+ private:
+  static int FieldSlot(std::string_view key) {
+    static constexpr std::string_view kFields[] = {"id",    "title", "category", "tags",       "brand",
+                                                   "price", "stock", "created_at", "popularity", "image",
+                                                   "url",   "attributes"};
+    for (size_t i = 0; i < std::size(kFields); ++i)
+      if (kFields[i] == key) return static_cast<int>(i);
+    return -1;
+  }
+
+  bool ReadField(int slot, std::string_view key, od::value v, Item* item) {
+    switch (slot) {
+      case 0: {
+        if (!String(v, key, kMaxIdBytes, &item->id)) return false;
+        if (item->id.empty()) return Fail(key, "must not be empty");
+        reject_->id = item->id;
+        return true;
+      }
+      case 1: return String(v, key, kMaxTitleBytes, &item->title);
+      case 2: return Category(v, key, &item->category);
+      case 3: return StringArray(v, key, kMaxTags, &item->tags);
+      case 4: return String(v, key, kMaxNameBytes, &item->brand);
+      case 5: {
+        double price;
+        if (!Number(v, key, &price)) return false;
+        if (price < 0 || price > kMaxPrice) return Fail(key, absl::StrCat("must be between 0 and ", kMaxPrice));
+        item->price = price;
+        return true;
+      }
+      case 6: {
+        double stock;
+        if (!Number(v, key, &stock)) return false;
+        if (stock < 0 || stock > 2147483647.0 || stock != std::floor(stock))
+          return Fail(key, "must be a whole number between 0 and 2147483647");
+        item->stock = static_cast<int64_t>(stock);
+        return true;
+      }
+      case 7: return Timestamp(v, key, &item->created_at_ms);
+      case 8: {
+        double pop;
+        if (!Number(v, key, &pop)) return false;
+        if (pop < 0 || pop > 1e15) return Fail(key, "must be between 0 and 1e15");
+        item->popularity = pop;
+        return true;
+      }
+      case 9: return String(v, key, kMaxUrlBytes, &item->image);
+      case 10: return String(v, key, kMaxUrlBytes, &item->url);
+      case 11: return Attributes(v, key, &item->attributes);
+    }
+    return true;
+  }
+
+  bool Fail(std::string_view field, std::string message) {
+    reject_->index = index_;
+    reject_->field = std::string(field);
+    reject_->message = field.empty() ? std::move(message) : absl::StrCat(field, " ", message);
+    return false;
+  }
+
+  // Maps a simdjson error to a reject (value errors) or to `fatal`.
+  bool Check(simdjson::error_code e, std::string_view field, std::string_view what) {
+    if (e == simdjson::SUCCESS) return true;
+    if (IsValueError(e)) {
+      std::string msg = what.empty() ? std::string(simdjson::error_message(e)) : std::string(what);
+      return Fail(field, msg);
+    }
+    fatal = e;
+    return false;
+  }
+
+  bool String(od::value v, std::string_view field, size_t limit, std::string* out) {
+    od::json_type type;
+    if (!Check(v.type().get(type), field, "")) return false;
+    if (type != od::json_type::string) return Fail(field, absl::StrCat("must be a string, got ", TypeName(type)));
+    std::string_view s;
+    if (!Check(v.get_string().get(s), field, "is not a valid string (bad escape or lone surrogate)")) return false;
+    if (s.size() > limit)
+      return Fail(field, absl::StrCat("is ", s.size(), " bytes; the limit is ", limit));
+    out->assign(s);
+    return true;
+  }
+
+  bool Number(od::value v, std::string_view field, double* out) {
+    od::json_type type;
+    if (!Check(v.type().get(type), field, "")) return false;
+    if (type != od::json_type::number) return Fail(field, absl::StrCat("must be a number, got ", TypeName(type)));
+    if (!Check(v.get_double().get(*out), field, "is not a representable number")) return false;
+    if (!std::isfinite(*out)) return Fail(field, "must be finite");
+    return true;
+  }
+
+  bool Timestamp(od::value v, std::string_view field, int64_t* out) {
+    od::json_type type;
+    if (!Check(v.type().get(type), field, "")) return false;
+    // Bounds: 1970 .. 9999, in milliseconds.
+    constexpr double kMaxMs = 253402300799999.0;
+    if (type == od::json_type::number) {
+      double ms;
+      if (!Number(v, field, &ms)) return false;
+      if (ms < 0 || ms > kMaxMs) return Fail(field, "must be milliseconds since 1970 before year 10000");
+      *out = static_cast<int64_t>(ms);
+      return true;
+    }
+    std::string text;
+    if (!String(v, field, 64, &text)) return false;
+    int64_t ms;
+    if (!ParseTimestamp(text, &ms) || ms < 0 || ms > kMaxMs)
+      return Fail(field, "must be milliseconds since 1970 or an ISO-8601 date such as 2026-11-25T10:00:00Z");
+    *out = ms;
+    return true;
+  }
+
+  bool StringArray(od::value v, std::string_view field, size_t max_count, std::vector<std::string>* out) {
+    od::json_type type;
+    if (!Check(v.type().get(type), field, "")) return false;
+    if (type != od::json_type::array)
+      return Fail(field, absl::StrCat("must be an array of strings, got ", TypeName(type)));
+    od::array arr;
+    if (!Check(v.get_array().get(arr), field, "")) return false;
+    for (auto element : arr) {
+      od::value ev;
+      if (!Check(std::move(element).get(ev), field, "")) return false;
+      if (out->size() == max_count)
+        return Fail(field, absl::StrCat("has more than ", max_count, " entries"));
+      std::string s;
+      if (!String(ev, field, kMaxNameBytes, &s)) return false;
+      if (NormalizeKey(s).empty()) return Fail(field, "entries must not be blank");
+      out->push_back(std::move(s));
+    }
+    return true;
+  }
+
+  bool Category(od::value v, std::string_view field, std::vector<std::string>* out) {
+    od::json_type type;
+    if (!Check(v.type().get(type), field, "")) return false;
+    if (type == od::json_type::array) {
+      if (!StringArray(v, field, kMaxCategoryLevels, out)) return false;
+    } else {
+      std::string path;
+      if (!String(v, field, kMaxCategoryLevels * (kMaxNameBytes + 3), &path)) return false;
+      // "A > B" or "A/B": split on either separator.
+      std::string level;
+      auto flush = [&]() -> bool {
+        size_t b = level.find_first_not_of(" \t\r\n"), e = level.find_last_not_of(" \t\r\n");
+        if (b == std::string::npos) return Fail(field, "has an empty level");
+        if (out->size() == kMaxCategoryLevels)
+          return Fail(field, absl::StrCat("has more than ", kMaxCategoryLevels, " levels"));
+        if (e - b + 1 > kMaxNameBytes)
+          return Fail(field, absl::StrCat("level is longer than ", kMaxNameBytes, " bytes"));
+        out->push_back(level.substr(b, e - b + 1));
+        level.clear();
+        return true;
+      };
+      for (char c : path) {
+        if (c == '>' || c == '/') {
+          if (!flush()) return false;
+        } else {
+          level.push_back(c);
+        }
+      }
+      if (!path.empty() && !flush()) return false;
+    }
+    return true;
+  }
+
+  bool Attributes(od::value v, std::string_view field, std::vector<std::pair<std::string, std::string>>* out) {
+    od::json_type type;
+    if (!Check(v.type().get(type), field, "")) return false;
+    if (type != od::json_type::object) return Fail(field, absl::StrCat("must be an object, got ", TypeName(type)));
+    od::object obj;
+    if (!Check(v.get_object().get(obj), field, "")) return false;
+    for (auto f : obj) {
+      od::field af;
+      if (!Check(std::move(f).get(af), field, "")) return false;
+      std::string_view k;
+      if (!Check(af.unescaped_key().get(k), field, "keys must be valid strings")) return false;
+      if (out->size() == kMaxAttributes)
+        return Fail(field, absl::StrCat("has more than ", kMaxAttributes, " entries"));
+      if (k.size() > kMaxNameBytes) return Fail(field, absl::StrCat("key longer than ", kMaxNameBytes, " bytes"));
+      std::string key(k);
+      od::value av = af.value();
+      od::json_type at;
+      if (!Check(av.type().get(at), field, "")) return false;
+      std::string value;
+      if (at == od::json_type::string) {
+        if (!String(av, field, kMaxAttributeValueBytes, &value)) return false;
+      } else if (at == od::json_type::number) {
+        double d;
+        if (!Number(av, field, &d)) return false;
+        JsonWriter w;
+        w.Double(d);
+        value = w.str();
+      } else if (at == od::json_type::boolean) {
+        bool b;
+        if (!Check(av.get_bool().get(b), field, "")) return false;
+        value = b ? "true" : "false";
+      } else {
+        return Fail(field, absl::StrCat("values must be strings, numbers or booleans; '", key, "' is ",
+                                        TypeName(at)));
+      }
+      out->emplace_back(std::move(key), std::move(value));
+    }
+    return true;
+  }
+
+  int64_t index_;
+  ItemReject* reject_;
+};
+
+std::string DocumentError(simdjson::error_code e, std::string_view where) {
+  return absl::StrCat("catalog JSON is not valid", where.empty() ? "" : " ", where, ": ",
+                      simdjson::error_message(e), "; fix the document and load it again");
+}
+
+void ExtractFeatures(StagedItem* staged) {
+  const Item& item = staged->item;
+  auto& out = staged->feature_keys;
+  std::string path;
+  for (const std::string& level : item.category) {
+    if (!path.empty()) path.push_back('/');
+    path += NormalizeKey(level);
+    out.emplace_back(absl::StrCat("cat:", path), level);
+  }
+  for (const std::string& tag : item.tags) out.emplace_back(absl::StrCat("tag:", NormalizeKey(tag)), tag);
+  if (!NormalizeKey(item.brand).empty())
+    out.emplace_back(absl::StrCat("brand:", NormalizeKey(item.brand)), item.brand);
+  if (item.price) {
+    int band = PriceBand(*item.price);
+    double lo = band == 0 ? 0 : std::ldexp(1.0, band - 1), hi = std::ldexp(1.0, band);
+    out.emplace_back(absl::StrCat("price:", band), absl::StrCat("price ", lo, "–", hi));
+  }
+}
+
+}  // namespace
+
+int PriceBand(double price) {
+  if (!(price >= 1)) return 0;
+  int exp;
+  std::frexp(price, &exp);  // price = m * 2^exp, m in [0.5, 1)
+  return std::min(exp, 48);
+}
+
+absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
+  if (json.size() > kMaxDocumentBytes)
+    return absl::ResourceExhaustedError(absl::StrCat("catalog document is ", json.size(), " bytes; the limit is ",
+                                                     kMaxDocumentBytes, " — split it into several loads"));
+  size_t first = json.find_first_not_of(" \t\r\n");
+  if (first == std::string_view::npos)
+    return absl::InvalidArgumentError("catalog document is empty; pass a JSON array of items or {\"items\": [...]}");
+
+  simdjson::padded_string padded(json);
+  od::parser parser;
+  od::document doc;
+  if (auto e = parser.iterate(padded).get(doc)) return absl::InvalidArgumentError(DocumentError(e, ""));
+
+  od::json_type top;
+  if (auto e = doc.type().get(top)) return absl::InvalidArgumentError(DocumentError(e, "at the top level"));
+  od::array items;
+  if (top == od::json_type::array) {
+    if (auto e = doc.get_array().get(items)) return absl::InvalidArgumentError(DocumentError(e, "at the top level"));
+  } else if (top == od::json_type::object) {
+    od::object obj;
+    if (auto e = doc.get_object().get(obj)) return absl::InvalidArgumentError(DocumentError(e, "at the top level"));
+    auto field = obj.find_field_unordered("items");
+    if (field.error() == simdjson::NO_SUCH_FIELD)
+      return absl::InvalidArgumentError("catalog object has no \"items\" array; pass [...] or {\"items\": [...]}");
+    od::json_type t;
+    if (auto e = field.type().get(t)) return absl::InvalidArgumentError(DocumentError(e, "in \"items\""));
+    if (t != od::json_type::array)
+      return absl::InvalidArgumentError(absl::StrCat("catalog \"items\" must be an array, got ", TypeName(t)));
+    if (auto e = field.get_array().get(items)) return absl::InvalidArgumentError(DocumentError(e, "in \"items\""));
+  } else {
+    return absl::InvalidArgumentError(
+        absl::StrCat("catalog must be a JSON array of items or {\"items\": [...]}, got ", TypeName(top)));
+  }
+
+  std::vector<StagedItem> staged;
+  LoadResult result;
+  absl::flat_hash_map<std::string_view, int64_t> seen_ids;
+  int64_t index = 0;
+  for (auto element : items) {
+    od::value v;
+    if (auto e = std::move(element).get(v))
+      return absl::InvalidArgumentError(DocumentError(e, absl::StrCat("at item ", index)));
+    ItemReject reject;
+    StagedItem s;
+    s.index = index;
+    ItemReader reader(index, &reject);
+    bool ok = reader.Read(v, &s.item);
+    if (reader.fatal != simdjson::SUCCESS)
+      return absl::InvalidArgumentError(DocumentError(reader.fatal, absl::StrCat("at item ", index)));
+    if (ok) {
+      if (staged.size() >= kMaxItems)
+        return absl::ResourceExhaustedError(
+            absl::StrCat("catalog has more than ", kMaxItems, " items; the limit is ", kMaxItems));
+      staged.push_back(std::move(s));
+    } else {
+      reject.index = index;
+      result.rejected.push_back(std::move(reject));
+    }
+    ++index;
+  }
+  // After a root array the iterator must be at the end of the input; with a
+  // root object the remaining fields are the host's business.
+  const char* rest;
+  if (top == od::json_type::array && doc.current_location().get(rest) == simdjson::SUCCESS)
+    return absl::InvalidArgumentError(DocumentError(simdjson::TRAILING_CONTENT, "after the items"));
+
+  // Duplicate ids inside one document: the first wins, later ones are rejected.
+  std::vector<bool> keep(staged.size(), true);
+  for (size_t i = 0; i < staged.size(); ++i) {
+    auto [it, inserted] = seen_ids.emplace(staged[i].item.id, staged[i].index);
+    if (!inserted) {
+      keep[i] = false;
+      result.rejected.push_back(ItemReject{staged[i].index, staged[i].item.id, "id",
+                                           absl::StrCat("id '", staged[i].item.id, "' duplicates item ", it->second)});
+    }
+  }
+  std::vector<StagedItem> unique;
+  unique.reserve(staged.size());
+  for (size_t i = 0; i < staged.size(); ++i)
+    if (keep[i]) unique.push_back(std::move(staged[i]));
+  std::sort(result.rejected.begin(), result.rejected.end(),
+            [](const ItemReject& a, const ItemReject& b) { return a.index < b.index; });
+
+  size_t final_size = mode == LoadMode::kReplace ? unique.size() : items_.size();
+  if (mode == LoadMode::kUpsert)
+    for (const StagedItem& s : unique) final_size += index_.contains(s.item.id) ? 0 : 1;
+  if (final_size > kMaxItems)
+    return absl::ResourceExhaustedError(
+        absl::StrCat("catalog would hold ", final_size, " items; the limit is ", kMaxItems));
+
+  // Commit: nothing below can fail.
+  if (mode == LoadMode::kReplace) Clear();
+  for (StagedItem& s : unique) {
+    ExtractFeatures(&s);
+    for (const auto& [key, label] : s.feature_keys) s.item.features.push_back(features_->Intern(key, label));
+    std::sort(s.item.features.begin(), s.item.features.end());
+    s.item.features.erase(std::unique(s.item.features.begin(), s.item.features.end()), s.item.features.end());
+    auto it = index_.find(s.item.id);
+    if (it != index_.end()) {
+      items_[it->second] = std::move(s.item);
+    } else {
+      index_.emplace(s.item.id, static_cast<ItemIndex>(items_.size()));
+      items_.push_back(std::move(s.item));
+    }
+    ++result.loaded;
+  }
+  return result;
+}
+
+absl::Status Catalog::Remove(std::string_view id) {
+  auto it = index_.find(id);
+  if (it == index_.end()) return absl::NotFoundError(absl::StrCat("no item with id '", id, "' in the catalog"));
+  const ItemIndex victim = it->second;
+  index_.erase(it);
+  if (victim != items_.size() - 1) {
+    items_[victim] = std::move(items_.back());
+    index_[items_[victim].id] = victim;
+  }
+  items_.pop_back();
+  return absl::OkStatus();
+}
+
+void Catalog::Clear() {
+  items_.clear();
+  index_.clear();
+}
+
+std::optional<ItemIndex> Catalog::IndexOf(std::string_view id) const {
+  auto it = index_.find(id);
+  if (it == index_.end()) return std::nullopt;
+  return it->second;
+}
+
+const Item* Catalog::Find(std::string_view id) const {
+  auto it = index_.find(id);
+  return it == index_.end() ? nullptr : &items_[it->second];
+}
+
+}  // namespace hearth

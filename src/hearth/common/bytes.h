@@ -1,0 +1,121 @@
+// Little-endian byte writer and bounds-checked reader for the snapshot format.
+//
+// Example:
+//   hearth::ByteWriter w;
+//   w.U32(7); w.Str("trail");
+//   hearth::ByteReader r(w.data());
+//   uint32_t n; std::string s;
+//   if (!r.U32(&n) || !r.Str(&s, 64)) { /* truncated or over the limit */ }
+//
+// The reader never reads past its input and never allocates more than the
+// caller's limit allows, so a hostile blob cannot make it crash or balloon.
+#ifndef HEARTH_COMMON_BYTES_H_
+#define HEARTH_COMMON_BYTES_H_
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace hearth {
+
+class ByteWriter {
+ public:
+  void U8(uint8_t v) { out_.push_back(static_cast<char>(v)); }
+  void U16(uint16_t v) { Fixed(v, 2); }
+  void U32(uint32_t v) { Fixed(v, 4); }
+  void U64(uint64_t v) { Fixed(v, 8); }
+  void I64(int64_t v) { U64(static_cast<uint64_t>(v)); }
+  void F32(float v) {
+    uint32_t bits;
+    std::memcpy(&bits, &v, 4);
+    U32(bits);
+  }
+  void F64(double v) {
+    uint64_t bits;
+    std::memcpy(&bits, &v, 8);
+    U64(bits);
+  }
+  // Length-prefixed (u32) bytes.
+  void Str(std::string_view s) {
+    U32(static_cast<uint32_t>(s.size()));
+    out_.append(s.data(), s.size());
+  }
+  void Raw(std::string_view s) { out_.append(s.data(), s.size()); }
+  // Overwrites 4 bytes at `pos` (used to patch lengths after the fact).
+  void PatchU32(size_t pos, uint32_t v) {
+    for (int i = 0; i < 4; ++i) out_[pos + i] = static_cast<char>(v >> (8 * i));
+  }
+  size_t size() const { return out_.size(); }
+  const std::string& data() const { return out_; }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  void Fixed(uint64_t v, int n) {
+    for (int i = 0; i < n; ++i) out_.push_back(static_cast<char>(v >> (8 * i)));
+  }
+  std::string out_;
+};
+
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+
+  bool U8(uint8_t* v) { return Fixed(v, 1); }
+  bool U16(uint16_t* v) { return Fixed(v, 2); }
+  bool U32(uint32_t* v) { return Fixed(v, 4); }
+  bool U64(uint64_t* v) { return Fixed(v, 8); }
+  bool I64(int64_t* v) {
+    uint64_t u;
+    if (!U64(&u)) return false;
+    *v = static_cast<int64_t>(u);
+    return true;
+  }
+  bool F32(float* v) {
+    uint32_t bits;
+    if (!U32(&bits)) return false;
+    std::memcpy(v, &bits, 4);
+    return true;
+  }
+  bool F64(double* v) {
+    uint64_t bits;
+    if (!U64(&bits)) return false;
+    std::memcpy(v, &bits, 8);
+    return true;
+  }
+  // Reads a length-prefixed string no longer than `max_len`.
+  bool Str(std::string* s, size_t max_len) {
+    uint32_t n;
+    if (!U32(&n) || n > max_len || n > remaining()) return false;
+    s->assign(in_.data() + pos_, n);
+    pos_ += n;
+    return true;
+  }
+  bool Raw(std::string_view* s, size_t n) {
+    if (n > remaining()) return false;
+    *s = in_.substr(pos_, n);
+    pos_ += n;
+    return true;
+  }
+  size_t remaining() const { return in_.size() - pos_; }
+  size_t position() const { return pos_; }
+  bool done() const { return pos_ == in_.size(); }
+
+ private:
+  template <typename T>
+  bool Fixed(T* v, int n) {
+    if (remaining() < static_cast<size_t>(n)) return false;
+    uint64_t acc = 0;
+    for (int i = 0; i < n; ++i)
+      acc |= static_cast<uint64_t>(static_cast<uint8_t>(in_[pos_ + i])) << (8 * i);
+    pos_ += n;
+    *v = static_cast<T>(acc);
+    return true;
+  }
+  std::string_view in_;
+  size_t pos_ = 0;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_COMMON_BYTES_H_

@@ -1,0 +1,321 @@
+#include "hearth/engine/engine.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "hearth/common/hash.h"
+#include "hearth/common/text.h"
+#include "hearth/snapshot/snapshot.h"
+
+namespace hearth {
+namespace {
+
+constexpr size_t kMaxQueryTokens = 16;
+
+bool NeedsItem(EventType t) { return t != EventType::kSearch; }
+
+std::string_view KindName(FeatureKind k) {
+  switch (k) {
+    case FeatureKind::kCategory: return "category";
+    case FeatureKind::kTag: return "tag";
+    case FeatureKind::kBrand: return "brand";
+    case FeatureKind::kPrice: return "price";
+    case FeatureKind::kOther: break;
+  }
+  return "other";
+}
+
+std::string_view SegmentSentence(Segment s) {
+  switch (s) {
+    case Segment::kNew: return "You are new here: no purchases yet.";
+    case Segment::kDisengaged: return "You have not been around for a while.";
+    case Segment::kLapsed: return "You have bought before, but not recently.";
+    case Segment::kDealSeeker: return "You often buy on a deal.";
+    case Segment::kBrandAdvocate: return "You keep coming back to one brand.";
+    case Segment::kMultiCategory: return "You shop across several departments.";
+    case Segment::kSingleCategoryRegular: return "You are a regular in one department.";
+  }
+  return "";
+}
+
+std::string Days(double d) {
+  if (d < 1) return "today";
+  const int n = static_cast<int>(d);
+  return n == 1 ? "yesterday" : absl::StrCat(n, " days ago");
+}
+
+}  // namespace
+
+absl::Status ValidateNow(double now_ms) {
+  if (!std::isfinite(now_ms) || now_ms < static_cast<double>(kMinEventMs) || now_ms > 253402300799999.0)
+    return absl::InvalidArgumentError(
+        absl::StrCat("the clock reading ", now_ms, " is not a time after 2000 in milliseconds; check options.now"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const ProfileConfig& config) {
+  if (auto s = ValidateProfileConfig(config); !s.ok()) return s;
+  return std::unique_ptr<Engine>(new Engine(config));
+}
+
+absl::StatusOr<LoadResult> Engine::LoadCatalog(std::string_view json, LoadMode mode) {
+  auto result = catalog_.Load(json, mode);
+  return result;
+}
+
+absl::Status Engine::RemoveItem(std::string_view id) { return catalog_.Remove(id); }
+
+absl::StatusOr<TrackOutcome> Engine::Track(const TrackEvent& e, double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  EventType type;
+  if (!ParseEventType(e.type, &type))
+    return absl::InvalidArgumentError(
+        absl::StrCat("unknown event type '", e.type.substr(0, 40),
+                     "'; use view, click, add_to_cart, purchase, search, dwell or dismiss"));
+  if (!std::isfinite(e.ts_ms))
+    return absl::InvalidArgumentError("event ts must be a finite number of milliseconds since 1970");
+  if (e.ts_ms < static_cast<double>(kMinEventMs))
+    return absl::InvalidArgumentError(absl::StrCat("event ts ", e.ts_ms, " is before 2000; pass milliseconds, not seconds"));
+  if (e.ts_ms > now_ms + static_cast<double>(kMaxClockSkewMs))
+    return absl::InvalidArgumentError(absl::StrCat("event ts ", e.ts_ms, " is more than a day in the future"));
+  const int64_t ts = static_cast<int64_t>(e.ts_ms);
+  if (e.id.size() > kMaxEventIdBytes)
+    return absl::InvalidArgumentError(absl::StrCat("event id is longer than ", kMaxEventIdBytes, " bytes"));
+
+  ProfileEvent pe;
+  pe.type = type;
+  pe.ts_ms = ts;
+  const Item* item = nullptr;
+  std::vector<FeatureId> query_features;
+  if (NeedsItem(type) || !e.item.empty()) {
+    if (e.item.empty())
+      return absl::InvalidArgumentError(absl::StrCat("a '", e.type, "' event needs an item id"));
+    item = catalog_.Find(e.item);
+    if (item == nullptr)
+      return absl::NotFoundError(absl::StrCat("item '", e.item.substr(0, kMaxIdBytes),
+                                              "' is not in the catalog; load the catalog before tracking it"));
+    pe.item = item->id;
+    pe.features = item->features;
+  }
+  if (type == EventType::kSearch) {
+    if (NormalizeKey(e.query).empty()) return absl::InvalidArgumentError("a 'search' event needs a non-empty query");
+    if (e.query.size() > kMaxQueryBytes)
+      return absl::InvalidArgumentError(absl::StrCat("search query is longer than ", kMaxQueryBytes, " bytes"));
+    if (item == nullptr) {
+      std::vector<std::string> tokens = Tokenize(e.query);
+      if (tokens.size() > kMaxQueryTokens) tokens.resize(kMaxQueryTokens);
+      for (const std::string& t : tokens)
+        for (FeatureId f : features_.ByToken(t)) query_features.push_back(f);
+      std::sort(query_features.begin(), query_features.end());
+      query_features.erase(std::unique(query_features.begin(), query_features.end()), query_features.end());
+      pe.features = query_features;
+    }
+  }
+  if (type == EventType::kPurchase) {
+    if (!std::isfinite(e.quantity) || e.quantity < 1 || e.quantity > 10000 || e.quantity != std::floor(e.quantity))
+      return absl::InvalidArgumentError("purchase quantity must be a whole number from 1 to 10000");
+    if (std::isnan(e.value)) {
+      pe.amount = item->price.value_or(0) * e.quantity;
+    } else if (!std::isfinite(e.value) || e.value < 0 || e.value > kMaxPrice) {
+      return absl::InvalidArgumentError(absl::StrCat("purchase value must be an amount between 0 and ", kMaxPrice));
+    } else {
+      pe.amount = e.value;
+    }
+    pe.deal = e.deal || (item->price && *item->price > 0 && pe.amount < 0.95 * *item->price * e.quantity);
+    if (!item->category.empty())
+      if (auto f = features_.Find(absl::StrCat("cat:", NormalizeKey(item->category[0])))) pe.top_category = *f;
+    if (auto f = features_.Find(absl::StrCat("brand:", NormalizeKey(item->brand)))) pe.brand = *f;
+  } else if (type == EventType::kDwell) {
+    if (!std::isfinite(e.value) || e.value < 0 || e.value > 86400)
+      return absl::InvalidArgumentError("dwell value must be the seconds spent, from 0 to 86400");
+    pe.dwell_seconds = e.value;
+  }
+
+  // Deduplicate last, so a rejected event never burns its id.
+  if (!e.id.empty()) {
+    const uint64_t h = Fnv1a64(e.id);
+    if (profile_.SeenEventId(h)) return TrackOutcome::kDuplicate;
+    profile_.RememberEventId(h);
+  }
+  profile_.Observe(pe);
+  ++revision_;
+  return TrackOutcome::kRecorded;
+}
+
+ProfileSummary Engine::Summarize(int64_t now_ms) const {
+  ProfileSummary s;
+  for (const auto& [f, w] : profile_.TopInterests(now_ms, 10))
+    s.interests.push_back(Interest{features_.key(f), features_.label(f), std::string(KindName(features_.kind(f))), w});
+  const Segment seg = profile_.segment(now_ms);
+  s.segment = std::string(SegmentName(seg));
+  const PurchaseStats& p = profile_.purchases();
+  s.events_total = profile_.total_events();
+  if (s.events_total > 0) s.days_since_active = std::max(0.0, double(now_ms - profile_.last_active_ms()) / kDayMs);
+  if (p.count > 0) s.days_since_purchase = std::max(0.0, double(now_ms - p.last_ms) / kDayMs);
+  s.purchases_90d = profile_.PurchasesWithin(now_ms, 90);
+  s.purchases_total = p.count;
+  s.monetary_total = p.monetary;
+  s.likes = profile_.likes();
+  s.dislikes = profile_.dislikes();
+
+  if (s.events_total == 0 && s.likes.empty() && s.dislikes.empty()) {
+    s.sentences.push_back("Hearth knows nothing about you yet.");
+    return s;
+  }
+  if (!s.interests.empty()) {
+    std::vector<std::string> names;
+    for (size_t i = 0; i < s.interests.size() && names.size() < 3; ++i)
+      if (s.interests[i].kind != "price") names.push_back(s.interests[i].label);
+    if (!names.empty()) s.sentences.push_back(absl::StrCat("You seem most interested in ", absl::StrJoin(names, ", "), "."));
+  }
+  if (s.events_total > 0) s.sentences.push_back(std::string(SegmentSentence(seg)));
+  if (s.days_since_active >= 0) {
+    std::string line = absl::StrCat("Last active ", Days(s.days_since_active));
+    if (p.count > 0)
+      absl::StrAppend(&line, "; ", p.count, p.count == 1 ? " purchase" : " purchases", " in total (",
+                      s.purchases_90d, " in the last 90 days)");
+    s.sentences.push_back(line + ".");
+  }
+  if (!s.likes.empty()) s.sentences.push_back(absl::StrCat("You told us you like ", absl::StrJoin(s.likes, ", "), "."));
+  if (!s.dislikes.empty())
+    s.sentences.push_back(absl::StrCat("You told us to avoid ", absl::StrJoin(s.dislikes, ", "), "."));
+  return s;
+}
+
+absl::Status Engine::SetPreferences(std::vector<std::string> likes, std::vector<std::string> dislikes) {
+  auto s = profile_.SetPreferences(std::move(likes), std::move(dislikes));
+  if (s.ok()) ++revision_;
+  return s;
+}
+
+absl::Status Engine::AddPreference(std::string_view word, bool like) {
+  auto s = profile_.AddPreference(word, like);
+  if (s.ok()) ++revision_;
+  return s;
+}
+
+absl::Status Engine::Forget(std::string_view what) {
+  if (what.empty() || what.size() > 512)
+    return absl::InvalidArgumentError("forget() needs a feature key such as 'brand:acme' or a word such as 'trail'");
+  bool removed = false;
+  if (auto f = features_.Find(what)) removed |= profile_.Forget(*f, what);
+  if (what.find(':') == std::string_view::npos) {
+    std::string token = NormalizeKey(what);
+    for (FeatureId f : features_.ByToken(token)) removed |= profile_.Forget(f, features_.key(f));
+    removed |= profile_.Forget(~FeatureId{0}, token);  // a like/dislike with no feature behind it
+  }
+  if (!removed)
+    return absl::NotFoundError(absl::StrCat("the profile holds nothing about '", what.substr(0, 64),
+                                            "'; see profile().interests for what can be forgotten"));
+  ++revision_;
+  return absl::OkStatus();
+}
+
+std::string Engine::ExportSnapshot() const { return EncodeSnapshot(features_, profile_, revision_); }
+
+absl::Status Engine::RestoreSnapshot(std::string_view blob) {
+  SnapshotContents contents(profile_.config());
+  if (auto s = DecodeSnapshot(blob, &contents); !s.ok()) return s;
+  contents.Commit(&features_, &profile_, &revision_);
+  return absl::OkStatus();
+}
+
+void Engine::Erase() {
+  profile_ = Profile(profile_.config());
+  ++revision_;
+}
+
+std::string Engine::ExportJson(int64_t now_ms) const {
+  const ProfileSummary s = Summarize(now_ms);
+  JsonWriter j;
+  j.BeginObject();
+  j.Key("format");
+  j.String("hearth-profile");
+  j.Key("exported_at");
+  j.Int(now_ms);
+  j.Key("summary");
+  j.BeginArray();
+  for (const std::string& line : s.sentences) j.String(line);
+  j.EndArray();
+  j.Key("segment");
+  j.String(s.segment);
+  j.Key("interests");
+  j.BeginArray();
+  std::vector<FeatureId> order;
+  for (const auto& [f, a] : profile_.affinities()) order.push_back(f);
+  std::sort(order.begin(), order.end(), [&](FeatureId a, FeatureId b) { return features_.key(a) < features_.key(b); });
+  for (FeatureId f : order) {
+    const Affinity& a = profile_.affinities().at(f);
+    j.BeginObject();
+    j.Key("feature");
+    j.String(features_.key(f));
+    j.Key("label");
+    j.String(features_.label(f));
+    j.Key("weight_now");
+    j.Double(profile_.Affinity(f, now_ms));
+    j.Key("by_event_type");
+    j.BeginObject();
+    for (int t = 0; t < kEventTypes; ++t) {
+      if (a.weight[t] == 0) continue;
+      j.Key(EventTypeName(static_cast<EventType>(t)));
+      j.Double(a.weight[t]);
+    }
+    j.EndObject();
+    j.Key("as_of");
+    j.Int(a.updated_ms);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.Key("event_counts");
+  j.BeginObject();
+  for (int t = 0; t < kEventTypes; ++t) {
+    j.Key(EventTypeName(static_cast<EventType>(t)));
+    j.Int(static_cast<int64_t>(profile_.event_counts()[t]));
+  }
+  j.EndObject();
+  const PurchaseStats& p = profile_.purchases();
+  j.Key("purchases");
+  j.BeginObject();
+  j.Key("count");
+  j.Int(static_cast<int64_t>(p.count));
+  j.Key("on_deal");
+  j.Int(static_cast<int64_t>(p.deal_count));
+  j.Key("monetary_total");
+  j.Double(p.monetary);
+  j.Key("first");
+  j.Int(p.first_ms);
+  j.Key("last");
+  j.Int(p.last_ms);
+  j.EndObject();
+  j.Key("recent_events");
+  j.BeginArray();
+  for (const RawEvent& e : profile_.RecentEvents()) {
+    j.BeginObject();
+    j.Key("type");
+    j.String(EventTypeName(e.type));
+    j.Key("item");
+    j.String(e.item);
+    j.Key("ts");
+    j.Int(e.ts_ms);
+    if (e.value != 0) {
+      j.Key("value");
+      j.Double(e.value);
+    }
+    j.EndObject();
+  }
+  j.EndArray();
+  j.Key("likes");
+  j.BeginArray();
+  for (const auto& w : s.likes) j.String(w);
+  j.EndArray();
+  j.Key("dislikes");
+  j.BeginArray();
+  for (const auto& w : s.dislikes) j.String(w);
+  j.EndArray();
+  j.EndObject();
+  return j.str();
+}
+
+}  // namespace hearth

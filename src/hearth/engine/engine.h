@@ -1,0 +1,115 @@
+// The engine: one user's Hearth on one device. Owns the catalog, the profile
+// and their shared feature vocabulary, and is what the bindings expose.
+//
+// Example:
+//   auto engine = hearth::Engine::Create(hearth::ProfileConfig{}).value();
+//   engine->LoadCatalog(json, hearth::LoadMode::kUpsert);
+//   engine->Track({.type = "view", .item = "sku-1", .ts_ms = now}, now);
+//   hearth::ProfileSummary me = engine->Summarize(now);
+//   std::string blob = engine->ExportSnapshot();
+//
+// Time is always an argument (`now_ms`, milliseconds since the epoch): the
+// engine has no clock. Every mutation bumps `revision()`, which snapshots
+// carry so that the host can tell the newer of two saved blobs apart.
+#ifndef HEARTH_ENGINE_ENGINE_H_
+#define HEARTH_ENGINE_ENGINE_H_
+
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "hearth/catalog/catalog.h"
+#include "hearth/catalog/features.h"
+#include "hearth/profile/profile.h"
+
+namespace hearth {
+
+// An event as the host reports it. Numbers are doubles because that is what
+// the host has; the engine validates them (NaN, negative, far future).
+struct TrackEvent {
+  std::string_view type;   // view | click | add_to_cart | purchase | search | dwell | dismiss
+  std::string_view item;   // required except for search
+  std::string_view id;     // optional; a repeated id is ignored (idempotent)
+  double ts_ms = 0;        // when it happened
+  std::string_view query;  // search text
+  // purchase: amount paid (NaN: catalog price × quantity); dwell: seconds.
+  double value = std::numeric_limits<double>::quiet_NaN();
+  double quantity = 1;     // purchase
+  bool deal = false;       // purchase: bought on a deal
+};
+
+enum class TrackOutcome { kRecorded, kDuplicate };
+
+inline constexpr size_t kMaxEventIdBytes = 128;
+inline constexpr size_t kMaxQueryBytes = 256;
+inline constexpr int64_t kMinEventMs = 946'684'800'000;  // 2000-01-01
+inline constexpr int64_t kMaxClockSkewMs = kDayMs;       // events may be this far ahead of now
+
+struct Interest {
+  std::string feature;  // "cat:shoes/trail"
+  std::string label;    // "Trail"
+  std::string kind;     // category | tag | brand | price
+  double weight = 0;
+};
+
+// What Hearth believes about the user, in weights and in words.
+struct ProfileSummary {
+  std::vector<Interest> interests;  // strongest first, at most 10
+  std::string segment;
+  double days_since_active = -1;    // -1: never
+  double days_since_purchase = -1;  // -1: never
+  int purchases_90d = 0;
+  uint64_t purchases_total = 0;
+  double monetary_total = 0;
+  uint64_t events_total = 0;
+  std::vector<std::string> likes;
+  std::vector<std::string> dislikes;
+  std::vector<std::string> sentences;  // plain-language explanation
+};
+
+class Engine {
+ public:
+  static absl::StatusOr<std::unique_ptr<Engine>> Create(const ProfileConfig& config);
+
+  absl::StatusOr<LoadResult> LoadCatalog(std::string_view json, LoadMode mode);
+  absl::Status RemoveItem(std::string_view id);
+
+  absl::StatusOr<TrackOutcome> Track(const TrackEvent& event, double now_ms);
+
+  ProfileSummary Summarize(int64_t now_ms) const;
+  absl::Status SetPreferences(std::vector<std::string> likes, std::vector<std::string> dislikes);
+  absl::Status AddPreference(std::string_view word, bool like);
+  // Forgets a feature key ("brand:acme") or a plain word matching features.
+  absl::Status Forget(std::string_view feature_or_word);
+
+  std::string ExportSnapshot() const;
+  absl::Status RestoreSnapshot(std::string_view blob);
+  std::string ExportJson(int64_t now_ms) const;
+  // Wipes everything about the user. The catalog (shop content) stays.
+  void Erase();
+
+  uint64_t revision() const { return revision_; }
+  const Catalog& catalog() const { return catalog_; }
+  const Profile& profile() const { return profile_; }
+  const FeatureDictionary& features() const { return features_; }
+
+ private:
+  explicit Engine(const ProfileConfig& config) : catalog_(&features_), profile_(config) {}
+
+  FeatureDictionary features_;
+  Catalog catalog_;
+  Profile profile_;
+  uint64_t revision_ = 0;
+};
+
+// Checks that `now_ms` is a usable clock reading.
+absl::Status ValidateNow(double now_ms);
+
+}  // namespace hearth
+
+#endif  // HEARTH_ENGINE_ENGINE_H_
