@@ -1,0 +1,227 @@
+#!/usr/bin/env node
+// The Hearth demo storefront server: dependency-free, loopback only.
+//
+//   node demo/server.mjs               # http://127.0.0.1:8080/
+//   PORT=0 node demo/server.mjs        # a free port, printed on start
+//
+// Serves
+//   /                 demo/public/ (the storefront page, its script and styles)
+//   /p/<id>           the same page, opened on a product (deep links)
+//   /hearth/...       the `hearth` package's files, including its wasm, found
+//                     the way an app finds it (package resolution, not a path
+//                     into the repo's sources)
+//   /catalog.json     a demo catalog generated at startup (fixed seed)
+//   /img/<id>.svg     a product image generated from the item
+// Every response carries the strict Content-Security-Policy the SDK promises
+// to work under: no inline scripts or styles, wasm allowed, nothing else.
+
+import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { catalogToJSON, generateCatalog, imageSvg } from '../scripts/gen-catalog.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const PUBLIC_DIR = join(HERE, 'public');
+
+export const DEMO_CATALOG = { items: 300, seed: 'hearth-demo' };
+
+export const CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+].join('; ');
+
+const SECURITY_HEADERS = {
+  'Content-Security-Policy': CSP,
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+const MIME = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml; charset=utf-8',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.d.ts': 'text/plain; charset=utf-8',
+};
+
+/**
+ * The directory of the `hearth` package's entry module, resolved as an app
+ * would resolve `import 'hearth'` (here through the repo's own package.json
+ * "exports", i.e. package self-reference).
+ */
+export function resolvePackageDir() {
+  let entry;
+  try {
+    entry = import.meta.resolve('hearth');
+  } catch (e) {
+    throw new Error(
+      `cannot resolve the "hearth" package (${e.message}). ` +
+        'Run the demo from the repository (its package.json is named "hearth" and has "exports") ' +
+        'or install the package next to the demo.',
+      { cause: e },
+    );
+  }
+  return dirname(fileURLToPath(entry));
+}
+
+/**
+ * Starts the demo server. Resolves once it listens.
+ * @param {{ port?: number, host?: string, log?: (line: string) => void }} [options]
+ * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ */
+export async function startServer({ port = 8080, host = '127.0.0.1', log = () => {} } = {}) {
+  const packageDir = resolvePackageDir();
+  const items = generateCatalog(DEMO_CATALOG);
+  const itemsById = new Map(items.map((it) => [it.id, it]));
+  const catalogBody = Buffer.from(catalogToJSON(items));
+  const catalogTag = etagOf(catalogBody);
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      log(`500 ${req.method} ${req.url}: ${err.stack || err}`);
+      if (!res.headersSent) send(req, res, 500, 'text/plain; charset=utf-8', 'Internal server error\n');
+      else res.destroy();
+    });
+  });
+
+  async function handle(req, res) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      return send(req, res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n');
+    }
+    let path;
+    try {
+      path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    } catch {
+      return send(req, res, 400, 'text/plain; charset=utf-8', 'Bad request\n');
+    }
+    if (path.includes('\0')) return send(req, res, 400, 'text/plain; charset=utf-8', 'Bad request\n');
+
+    if (path === '/catalog.json') {
+      return send(req, res, 200, MIME['.json'], catalogBody, catalogTag);
+    }
+    const img = /^\/img\/([A-Za-z0-9_-]{1,64})\.svg$/.exec(path);
+    if (img) {
+      const item = itemsById.get(img[1]);
+      if (!item) return notFound(req, res);
+      const body = Buffer.from(imageSvg(item));
+      return send(req, res, 200, MIME['.svg'], body, etagOf(body), 'public, max-age=86400');
+    }
+    if (path === '/hearth' || path.startsWith('/hearth/')) {
+      return sendFile(req, res, packageDir, path.slice('/hearth'.length));
+    }
+    if (path === '/' || /^\/p\/[A-Za-z0-9_-]{1,64}$/.test(path)) {
+      return sendFile(req, res, PUBLIC_DIR, '/index.html');
+    }
+    return sendFile(req, res, PUBLIC_DIR, path);
+  }
+
+  async function sendFile(req, res, root, relPath) {
+    const file = resolve(root, `.${relPath}`);
+    // Never leave the root (../, encoded or not) and never serve dotfiles.
+    if ((file !== root && !file.startsWith(root + sep)) || /[\\/]\./.test(file.slice(root.length))) {
+      return notFound(req, res);
+    }
+    let info;
+    try {
+      info = await stat(file);
+    } catch {
+      return notFound(req, res);
+    }
+    if (info.isDirectory()) return notFound(req, res);
+    const tag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
+    const type = file.endsWith('.d.ts') ? MIME['.d.ts'] : MIME[extname(file)] ?? 'application/octet-stream';
+    if (req.headers['if-none-match'] === tag) return send(req, res, 304, type, null, tag);
+    return send(req, res, 200, type, await readFile(file), tag);
+  }
+
+  await new Promise((ok, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.off('error', fail);
+      ok();
+    });
+  });
+  const actualPort = server.address().port;
+  return {
+    url: `http://${host}:${actualPort}/`,
+    port: actualPort,
+    close: () =>
+      new Promise((ok) => {
+        server.close(() => ok());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function etagOf(body) {
+  return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
+}
+
+function notFound(req, res) {
+  return send(req, res, 404, 'text/plain; charset=utf-8', 'Not found\n');
+}
+
+/**
+ * Writes a complete response. `no-cache` means "revalidate each time": the
+ * demo is edited while it runs, and ETags keep revalidation cheap.
+ */
+function send(req, res, status, type, body, etag, cacheControl = 'no-cache') {
+  if (status === 200 && etag && req.headers['if-none-match'] === etag) status = 304;
+  for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
+  res.setHeader('Content-Type', type);
+  res.setHeader('Cache-Control', cacheControl);
+  if (etag) res.setHeader('ETag', etag);
+  if (status === 304 || body == null) {
+    res.writeHead(status);
+    return res.end();
+  }
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  res.setHeader('Content-Length', bytes.length);
+  res.writeHead(status);
+  res.end(req.method === 'HEAD' ? undefined : bytes);
+}
+
+// ---------------------------------------------------------------------------
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (isMain) {
+  const raw = process.env.PORT ?? '8080';
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) {
+    process.stderr.write(`demo server: PORT must be an integer in [0, 65535], got "${raw}"\n`);
+    process.exit(2);
+  }
+  let running;
+  try {
+    running = await startServer({ port: Number(raw), log: (line) => process.stderr.write(`${line}\n`) });
+  } catch (e) {
+    process.stderr.write(`demo server: ${e.message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(`Hearth demo: ${running.url}\n`);
+  let stopping = false;
+  const stop = (signal) => {
+    if (stopping) return;
+    stopping = true;
+    process.stderr.write(`demo server: ${signal}, closing\n`);
+    running.close().then(() => process.exit(0));
+    // Do not hang on a stuck connection.
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
