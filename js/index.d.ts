@@ -1,0 +1,263 @@
+/**
+ * Hearth: on-device personalization. The user's interest profile is computed
+ * and kept on their own device by a C++ core compiled to WebAssembly.
+ *
+ * @example
+ * import { createHearth } from 'hearth';
+ * const hearth = await createHearth();
+ * await hearth.catalog.load(catalogJson);
+ * hearth.track({ type: 'view', item: 'sku-42' });
+ * console.log(hearth.profile().summary);
+ */
+
+import type { StorageAdapter } from './storage/index.js';
+
+export type { StorageAdapter } from './storage/index.js';
+
+/** The package version; equals the wasm module's version and the repository's VERSION file. */
+export const version: string;
+
+/**
+ * Machine-readable error codes. The core's status codes, plus `UNAVAILABLE`
+ * (the wasm module or storage could not be reached) and `INTERNAL` (the wasm
+ * module aborted).
+ */
+export type HearthErrorCode =
+  | 'CANCELLED'
+  | 'UNKNOWN'
+  | 'INVALID_ARGUMENT'
+  | 'DEADLINE_EXCEEDED'
+  | 'NOT_FOUND'
+  | 'ALREADY_EXISTS'
+  | 'PERMISSION_DENIED'
+  | 'RESOURCE_EXHAUSTED'
+  | 'FAILED_PRECONDITION'
+  | 'ABORTED'
+  | 'OUT_OF_RANGE'
+  | 'UNIMPLEMENTED'
+  | 'INTERNAL'
+  | 'UNAVAILABLE'
+  | 'DATA_LOSS'
+  | 'UNAUTHENTICATED';
+
+/** The only error type Hearth throws, rejects with and emits. */
+export class HearthError extends Error {
+  constructor(code: HearthErrorCode, message: string, options?: { cause?: unknown });
+  readonly name: 'HearthError';
+  /** What kind of failure; the message says what to fix. */
+  readonly code: HearthErrorCode;
+  /** The underlying error (storage exception, wasm trap, core status) when one is wrapped. */
+  readonly cause?: unknown;
+}
+
+/** Event types the profile learns from. */
+export type EventType = 'view' | 'click' | 'add_to_cart' | 'purchase' | 'search' | 'dwell' | 'dismiss';
+
+/** Engine options: how fast interest fades, how much each event counts, where segments start. */
+export interface ProfileOptions {
+  /** Half-life in days of the interest an event type builds, e.g. `{ view: 7, purchase: 90 }`. */
+  halfLifeDays?: Partial<Record<EventType, number>>;
+  /** Weight of each event type, e.g. `{ view: 1, purchase: 10 }`. */
+  weights?: Partial<Record<EventType, number>>;
+  /** Thresholds of the lifecycle segments. */
+  segments?: {
+    disengagedDays?: number;
+    lapsedDays?: number;
+    dealMinPurchases?: number;
+    dealShare?: number;
+    advocateMinPurchases?: number;
+    advocateBrandShare?: number;
+    multiMinCategories?: number;
+  };
+}
+
+export interface HearthOptions {
+  /**
+   * Where the state lives between visits: `'indexeddb'` (default in
+   * browsers), `'local'` (localStorage), `'memory'` (default in Node) or an
+   * adapter object. Storage failures never throw: Hearth keeps working in
+   * memory with `status === 'memory-only'` and emits `'error'`.
+   */
+  storage?: 'indexeddb' | 'local' | 'memory' | StorageAdapter;
+  /** Storage namespace (default `'hearth'`); also used for `${key}:tail` and `${key}:corrupt`. */
+  key?: string;
+  /** Engine options; unknown keys are rejected with INVALID_ARGUMENT. */
+  profile?: ProfileOptions;
+  /** A snapshot from `exportState()` to start from instead of what storage holds. */
+  snapshot?: Uint8Array | ArrayBuffer;
+  /** The clock, in milliseconds since 1970 (default `Date.now`). */
+  now?: () => number;
+  /** Autosave delay in ms after a change (default 1000; 0 disables; see `save()`). */
+  autosave?: number;
+  /** The bytes of `hearth_wasm.wasm` (skips fetching; read from the package by default in Node). */
+  wasmBinary?: Uint8Array | ArrayBuffer;
+  /** Maps `hearth_wasm.wasm` to its URL (default: next to `hearth_wasm.mjs`). */
+  locateFile?: (path: string, prefix: string) => string;
+}
+
+/** One event. Strings must be strings; numbers must be finite. */
+export interface TrackEvent {
+  type: EventType;
+  /** Catalog item id; required except for `search`. The item must be in the catalog. */
+  item?: string;
+  /** Event id: a repeated id is ignored (`'duplicate'`), so retries are safe. */
+  id?: string;
+  /** When it happened, ms since 1970 or a Date (default `now()`); at most a day ahead. */
+  ts?: number | Date;
+  /** `search`: what the user typed. */
+  query?: string;
+  /** `purchase`: amount paid (default catalog price × quantity); `dwell`: seconds spent. */
+  value?: number;
+  /** `purchase`: how many (whole number, default 1). */
+  quantity?: number;
+  /** `purchase`: bought on a deal. */
+  deal?: boolean;
+}
+
+export type TrackOutcome = 'recorded' | 'duplicate';
+
+export interface TrackManyResult {
+  recorded: number;
+  duplicates: number;
+  /** Events that were not recorded, with the reason; the others were. */
+  rejected: Array<{ index: number; code: HearthErrorCode; message: string }>;
+}
+
+/** One catalog item that was not loaded, and why. */
+export interface CatalogReject {
+  /** Position in the document's item array. */
+  index: number;
+  id: string | null;
+  /** The offending field, e.g. `'price'`; null when the item as a whole is wrong. */
+  field: string | null;
+  message: string;
+}
+
+export interface CatalogLoadResult {
+  /** Items inserted or updated. */
+  items: number;
+  rejected: CatalogReject[];
+  /** Items in the catalog after the load. */
+  size: number;
+}
+
+export interface CatalogLoadOptions {
+  /** Replace the catalog instead of upserting into it (default false). */
+  replace?: boolean;
+}
+
+export interface Catalog {
+  /**
+   * Loads items: a JSON array of items or `{ items: [...] }`, as text, UTF-8
+   * bytes or an already-parsed value. Bad items are rejected one by one (see
+   * `rejected`); a bad document (invalid JSON or UTF-8, too deep, empty)
+   * throws INVALID_ARGUMENT and leaves the catalog unchanged.
+   */
+  load(input: string | Uint8Array | ArrayBuffer | ArrayBufferView | readonly unknown[] | object, options?: CatalogLoadOptions): CatalogLoadResult;
+  /** Removes an item; NOT_FOUND when it is not there. */
+  remove(id: string): void;
+  /** Items in the catalog. */
+  readonly size: number;
+}
+
+export interface Interest {
+  /** Feature key, e.g. `'cat:shoes/trail'`, `'brand:acme'`; what `profile.forget()` takes. */
+  feature: string;
+  /** Human label, e.g. `'Trail'`. */
+  label: string;
+  kind: 'category' | 'tag' | 'brand' | 'price' | 'other';
+  weight: number;
+}
+
+export type Segment =
+  | 'new'
+  | 'disengaged'
+  | 'lapsed'
+  | 'deal_seeker'
+  | 'brand_advocate'
+  | 'multi_category'
+  | 'single_category_regular'
+  | (string & {});
+
+/** What Hearth believes about the user, in weights and in words. */
+export interface Profile {
+  /** Strongest first, at most 10. */
+  interests: Interest[];
+  /** Lifecycle segment. */
+  segment: Segment;
+  /** Recency, frequency, monetary. */
+  rfm: {
+    daysSinceActive: number | null;
+    daysSincePurchase: number | null;
+    purchases90d: number;
+    purchasesTotal: number;
+    monetaryTotal: number;
+    eventsTotal: number;
+  };
+  likes: string[];
+  dislikes: string[];
+  /** Plain-language sentences explaining the profile to the user. */
+  summary: string[];
+}
+
+export interface ProfileFunction {
+  /** The profile as of `now()`. */
+  (): Profile;
+  /** Forgets a feature key (`'brand:acme'`) or a word (`'trail'`); NOT_FOUND when the profile holds nothing about it. */
+  forget(what: string): void;
+}
+
+export interface Preferences {
+  /** Sets what the user told us; an omitted list is kept as it is. */
+  set(prefs: { likes?: readonly string[]; dislikes?: readonly string[] }): void;
+  get(): { likes: string[]; dislikes: string[] };
+  like(word: string): void;
+  dislike(word: string): void;
+}
+
+export type HearthStatus = 'restoring' | 'ready' | 'memory-only' | 'closed';
+
+export interface HearthEvents {
+  /** The user's state changed (after each mutation); `revision` is the new revision. */
+  change: { revision: number };
+  /** A storage failure, or saved state that could not be restored (kept under `${key}:corrupt`). */
+  error: HearthError;
+}
+
+/** A Hearth instance: one user's profile on this device. Create with `createHearth()`. */
+export interface Hearth {
+  /** `'ready'`, `'memory-only'` when storage failed (see `statusReason`), or `'closed'`. */
+  readonly status: HearthStatus;
+  /** Why the status is what it is; null when all is well. */
+  readonly statusReason: string | null;
+  /** Bumps on every change to the user's state. */
+  readonly revision: number;
+  readonly catalog: Catalog;
+  /** Records one event; throws a HearthError (INVALID_ARGUMENT, NOT_FOUND) when it is rejected. */
+  track(event: TrackEvent): TrackOutcome;
+  /** Records a batch; never throws for a bad event (see `rejected`). */
+  trackMany(events: readonly TrackEvent[]): TrackManyResult;
+  readonly profile: ProfileFunction;
+  readonly preferences: Preferences;
+  /** The user's state as a snapshot; `createHearth({ snapshot })` restores it. */
+  exportState(): Uint8Array;
+  /** The user's data as JSON text, for them to download (data portability). */
+  exportJSON(): string;
+  /** Wipes everything Hearth knows about the user, in memory and in storage. The catalog stays. */
+  erase(): Promise<void>;
+  /** Writes the state to storage now. Resolves even when storage fails (see `status`, `'error'`). */
+  save(): Promise<void>;
+  /** Frees the wasm handle and listeners; unsaved changes are written best-effort. Idempotent; later calls throw FAILED_PRECONDITION. */
+  close(): void;
+  /** Subscribes; returns a function that unsubscribes. */
+  on<E extends keyof HearthEvents>(event: E, listener: (payload: HearthEvents[E]) => void): () => void;
+  off<E extends keyof HearthEvents>(event: E, listener: (payload: HearthEvents[E]) => void): void;
+}
+
+/**
+ * Loads the wasm module (once per distinct `wasmBinary` / `locateFile`),
+ * restores the user's state and resolves to a Hearth instance. Rejects with a
+ * HearthError: INVALID_ARGUMENT for bad options or an invalid `snapshot`,
+ * UNAVAILABLE when the wasm module cannot be loaded.
+ */
+export function createHearth(options?: HearthOptions): Promise<Hearth>;

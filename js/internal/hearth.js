@@ -1,0 +1,1040 @@
+// The Hearth object: wraps one engine handle of the wasm module, validates
+// what the host passes before it crosses into C++, and owns persistence
+// (restore on start, debounced autosave, pagehide flush, storage failures).
+//
+// This file knows nothing about how the module is loaded: createHearthWith()
+// takes a function that returns it, so tests drive the wrapper with a fake
+// module and fake timers (tests/js/wrapper.test.js).
+
+import { HearthError, fromStatus, invalidArgument, wrapStorageError } from '../errors.js';
+import { base64ToBytes, bytesToBase64 } from '../storage/base64.js';
+import { createIndexedDBStorage } from '../storage/indexeddb.js';
+import { isStorageAdapter } from '../storage/index.js';
+import { createLocalStorage } from '../storage/local.js';
+import { createMemoryStorage } from '../storage/memory.js';
+
+const TOKEN = Symbol('hearth.constructor');
+const RESTORE = Symbol('hearth.restore');
+
+const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'autosave', 'wasmBinary', 'locateFile'];
+const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal'];
+const LISTENER_EVENTS = ['change', 'error'];
+const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
+const MAX_KEY_LENGTH = 200;
+// A burst of mutations postpones the autosave at most this many delays.
+const MAX_WAIT_FACTOR = 5;
+
+/** Modules that aborted: every instance on them is dead. */
+const brokenModules = new WeakSet();
+
+/**
+ * Everything the wrapper takes from its surroundings, injectable for tests.
+ * @typedef {{
+ *   setTimeout(fn: () => void, ms: number): unknown,
+ *   clearTimeout(handle: unknown): void,
+ *   monotonic(): number,
+ *   isNode(): boolean,
+ *   hasIndexedDB(): boolean,
+ *   target: { addEventListener: Function, removeEventListener: Function } | null,
+ *   document: { visibilityState?: string } | null,
+ *   localStorage(): Storage | null,
+ *   reportError(e: unknown): void,
+ *   onInstance?(hearth: Hearth): void,
+ * }} Env
+ */
+
+/** @returns {Env} */
+export function defaultEnv() {
+  const g = /** @type {any} */ (globalThis);
+  return {
+    setTimeout(fn, ms) {
+      const t = setTimeout(fn, ms);
+      // A pending autosave must not keep a Node process alive.
+      /** @type {any} */ (t)?.unref?.();
+      return t;
+    },
+    clearTimeout: (t) => clearTimeout(/** @type {any} */ (t)),
+    monotonic: () => (g.performance?.now ? g.performance.now() : Date.now()),
+    isNode,
+    hasIndexedDB() {
+      try {
+        return !!g.indexedDB;
+      } catch {
+        return false;
+      }
+    },
+    target: typeof g.addEventListener === 'function' ? g : null,
+    document: g.document ?? null,
+    localStorage() {
+      try {
+        return g.localStorage ?? null; // reading it throws in sandboxed frames
+      } catch {
+        return null;
+      }
+    },
+    reportError(e) {
+      if (typeof g.reportError === 'function') g.reportError(e);
+      else console.error(e);
+    },
+  };
+}
+
+/** True in Node (and Node-compatible runtimes without a DOM). */
+export function isNode() {
+  const g = /** @type {any} */ (globalThis);
+  return !!g.process?.versions?.node && typeof g.document === 'undefined' && typeof g.importScripts !== 'function';
+}
+
+/**
+ * Validates the options (before any wasm is loaded), loads the module, builds
+ * the instance and restores its state.
+ * @param {(opts: any) => Promise<any>} loadModule
+ * @param {unknown} options
+ * @param {Env} env
+ * @returns {Promise<Hearth>}
+ */
+export async function createHearthWith(loadModule, options, env) {
+  const opts = normalizeOptions(options, env);
+  const M = await loadModule(opts);
+  /** @type {any} */
+  let engine;
+  try {
+    engine = new M.Engine();
+  } catch (e) {
+    throw fatal(M, e);
+  }
+  /** @type {Hearth | undefined} */
+  let hearth;
+  try {
+    const err = engine.configure(opts.profileJson);
+    if (err) throw new HearthError(err.code, `options.profile: ${err.message}`);
+    hearth = new Hearth(TOKEN, M, engine, opts, env);
+    env.onInstance?.(hearth);
+    await hearth[RESTORE]();
+    return hearth;
+  } catch (e) {
+    if (hearth) hearth.close(); // deletes the handle, drops listeners and timers
+    else engine.delete();
+    throw e instanceof HearthError ? e : fatal(M, e);
+  }
+}
+
+/**
+ * @param {unknown} options
+ * @param {Env} env
+ */
+function normalizeOptions(options, env) {
+  if (options === undefined || options === null) options = {};
+  if (typeof options !== 'object' || Array.isArray(options)) {
+    throw invalidArgument('createHearth(options): options must be an object');
+  }
+  const o = /** @type {Record<string, any>} */ (options);
+  for (const k of Object.keys(o)) {
+    if (!OPTION_KEYS.includes(k)) {
+      throw invalidArgument(`createHearth(options): unknown option '${k}'; known options are ${OPTION_KEYS.join(', ')}`);
+    }
+  }
+
+  const key = o.key ?? 'hearth';
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH) {
+    throw invalidArgument(`options.key must be a non-empty string of at most ${MAX_KEY_LENGTH} characters`);
+  }
+
+  /** @type {import('../storage/index.js').StorageAdapter} */
+  let adapter;
+  /** @type {string} */
+  let storageKind;
+  let ownsAdapter = true;
+  const storage = o.storage ?? (!env.isNode() && env.hasIndexedDB() ? 'indexeddb' : 'memory');
+  if (typeof storage === 'string') {
+    if (!STORAGE_NAMES.includes(storage)) {
+      throw invalidArgument(
+        `options.storage '${storage}' is not a storage; use 'indexeddb', 'local', 'memory' or an adapter object with get, set and delete`,
+      );
+    }
+    storageKind = storage;
+    if (storage === 'memory') adapter = createMemoryStorage();
+    else if (storage === 'local') {
+      const ls = env.localStorage();
+      adapter = createLocalStorage(ls ? { localStorage: ls } : {});
+    } else adapter = createIndexedDBStorage();
+  } else if (isStorageAdapter(storage)) {
+    adapter = storage;
+    storageKind = typeof storage.kind === 'string' ? storage.kind : 'custom';
+    ownsAdapter = false;
+  } else {
+    throw invalidArgument(
+      "options.storage must be 'indexeddb', 'local', 'memory' or an object with get(key), set(key, bytes) and delete(key) methods",
+    );
+  }
+
+  let profileJson = '';
+  if (o.profile !== undefined && o.profile !== null) {
+    if (typeof o.profile !== 'object' || Array.isArray(o.profile)) {
+      throw invalidArgument('options.profile must be an object such as { halfLifeDays: { view: 7 } }');
+    }
+    try {
+      profileJson = JSON.stringify(o.profile);
+    } catch (e) {
+      throw new HearthError('INVALID_ARGUMENT', `options.profile is not JSON-serializable: ${/** @type {any} */ (e).message}`, {
+        cause: e,
+      });
+    }
+  }
+
+  /** @type {Uint8Array | null} */
+  let snapshot = null;
+  if (o.snapshot !== undefined && o.snapshot !== null) {
+    snapshot = toBytes(o.snapshot);
+    if (!snapshot) throw invalidArgument('options.snapshot must be a Uint8Array (from exportState()) or an ArrayBuffer');
+  }
+
+  const now = o.now ?? Date.now;
+  if (typeof now !== 'function') throw invalidArgument('options.now must be a function returning milliseconds since 1970');
+
+  const autosave = o.autosave ?? 1000;
+  if (typeof autosave !== 'number' || !Number.isFinite(autosave) || autosave < 0) {
+    throw invalidArgument('options.autosave must be a delay in milliseconds (>= 0; 0 disables autosave)');
+  }
+
+  if (o.wasmBinary !== undefined && !(o.wasmBinary instanceof ArrayBuffer || o.wasmBinary instanceof Uint8Array)) {
+    throw invalidArgument('options.wasmBinary must be the bytes of hearth_wasm.wasm (Uint8Array or ArrayBuffer)');
+  }
+  if (o.locateFile !== undefined && typeof o.locateFile !== 'function') {
+    throw invalidArgument('options.locateFile must be a function (path, prefix) => URL string');
+  }
+
+  // A synchronous localStorage "tail" backs up adapters whose writes may not
+  // finish while the page unloads (IndexedDB, host adapters).
+  const tailStore = adapter.synchronous === true ? null : env.localStorage();
+
+  return {
+    key,
+    adapter,
+    storageKind,
+    ownsAdapter,
+    tailStore,
+    profileJson,
+    snapshot,
+    now,
+    autosave,
+    wasmBinary: o.wasmBinary,
+    locateFile: o.locateFile,
+  };
+}
+
+/** @param {unknown} x @returns {Uint8Array | null} */
+function toBytes(x) {
+  if (x instanceof Uint8Array) return x;
+  if (x instanceof ArrayBuffer) return new Uint8Array(x);
+  if (ArrayBuffer.isView(x)) return new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  return null;
+}
+
+/**
+ * The revision stored in a snapshot header (u64 LE at byte 16), or -1n when
+ * the blob does not even look like a snapshot.
+ * @param {Uint8Array} bytes
+ * @returns {bigint}
+ */
+export function snapshotRevision(bytes) {
+  if (bytes.length < 24 || bytes[0] !== 0x48 || bytes[1] !== 0x52 || bytes[2] !== 0x54 || bytes[3] !== 0x48) return -1n;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(16, true);
+}
+
+/**
+ * A HearthError for an exception out of the module. WebAssembly traps and
+ * stack overflows leave the module unusable: it is marked broken.
+ * @param {any} M
+ * @param {unknown} e
+ */
+function fatal(M, e) {
+  if (e instanceof HearthError) return e;
+  const trap = e instanceof WebAssembly.RuntimeError || e instanceof RangeError;
+  if (trap) brokenModules.add(M);
+  const message = /** @type {any} */ (e)?.message ?? String(e);
+  return new HearthError(
+    'INTERNAL',
+    trap
+      ? `the Hearth wasm module aborted (${message}); this instance cannot be used any more, create a new one`
+      : `unexpected error from the Hearth wasm module: ${message}`,
+    { cause: e },
+  );
+}
+
+/** @param {string} s */
+function isWellFormed(s) {
+  const f = /** @type {any} */ (String.prototype).isWellFormed;
+  if (typeof f === 'function') return f.call(s);
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
+}
+
+/**
+ * @param {unknown} v
+ * @param {string} name
+ * @returns {string}
+ */
+function optionalString(v, name) {
+  if (v === undefined || v === null) return '';
+  if (typeof v !== 'string') throw invalidArgument(`${name} must be a string, not ${describe(v)}`);
+  if (!isWellFormed(v)) throw invalidArgument(`${name} contains a lone UTF-16 surrogate; pass well-formed text`);
+  return v;
+}
+
+/** @param {unknown} v */
+function describe(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  return typeof v === 'object' ? 'an object' : `a ${typeof v}`;
+}
+
+const encoder = new TextEncoder();
+
+export class Hearth {
+  /** @type {any} */ #M;
+  /** @type {any} */ #engine;
+  /** @type {ReturnType<typeof normalizeOptions>} */ #opts;
+  /** @type {Env} */ #env;
+  /** @type {'restoring' | 'ready' | 'memory-only' | 'closed'} */ #status = 'restoring';
+  /** @type {string | null} */ #statusReason = null;
+  #closed = false;
+  /** Whether saves may write: false after the startup read failed, so a
+   * fresh state never overwrites a stored one we could not see. */
+  #writable = true;
+  /** Revision of the state storage is known to hold; NaN: unknown. */
+  #savedRevision = NaN;
+  #lastRevision = 0;
+  /** @type {unknown} */ #timer = null;
+  /** @type {number | null} */ #firstDirtyAt = null;
+  /** @type {Promise<void>} */ #inflight = Promise.resolve();
+  /** @type {Promise<void> | null} */ #queued = null;
+  /** @type {Map<string, Set<Function>>} */ #listeners = new Map();
+  /** @type {HearthError[]} */ #pendingErrors = [];
+  #onPageHide = () => this.#flushOnHide();
+  #onVisibility = () => {
+    if (this.#env.document?.visibilityState === 'hidden') this.#flushOnHide();
+  };
+
+  /**
+   * Use createHearth(); the constructor is not public.
+   * @param {symbol} token
+   * @param {any} M
+   * @param {any} engine
+   * @param {ReturnType<typeof normalizeOptions>} opts
+   * @param {Env} env
+   */
+  constructor(token, M, engine, opts, env) {
+    if (token !== TOKEN) throw new TypeError('Hearth has no public constructor; use `await createHearth(options)`');
+    this.#M = M;
+    this.#engine = engine;
+    this.#opts = opts;
+    this.#env = env;
+    const self = this;
+
+    /** What Hearth believes about the user, in weights and in words. */
+    const profile = () => this.#call((M, e) => this.#unwrap(e.profile(this.#nowMs())));
+    profile.forget = (/** @type {string} */ what) => {
+      if (typeof what !== 'string' || what.length === 0) {
+        throw invalidArgument("profile.forget(what) needs a feature key such as 'brand:acme' or a word such as 'trail'");
+      }
+      optionalString(what, 'profile.forget(what)');
+      this.#mutate((M, e) => this.#check(e.forget(what)));
+    };
+    this.profile = profile;
+
+    this.catalog = Object.freeze({
+      /**
+       * @param {string | Uint8Array | ArrayBuffer | ArrayBufferView | object} input
+       * @param {{ replace?: boolean }} [options]
+       */
+      load(input, options) {
+        return self.#loadCatalog(input, options);
+      },
+      /** @param {string} id */
+      remove(id) {
+        if (typeof id !== 'string' || id.length === 0) throw invalidArgument('catalog.remove(id) needs an item id string');
+        optionalString(id, 'catalog.remove(id)');
+        self.#call((M, e) => self.#check(M.removeItem(e, id)));
+      },
+      get size() {
+        return self.#call((M, e) => M.catalogSize(e));
+      },
+    });
+
+    this.preferences = Object.freeze({
+      /** @param {{ likes?: readonly string[], dislikes?: readonly string[] }} prefs */
+      set(prefs) {
+        if (prefs === null || typeof prefs !== 'object' || Array.isArray(prefs)) {
+          throw invalidArgument("preferences.set({ likes, dislikes }) needs an object such as { likes: ['trail'] }");
+        }
+        for (const k of Object.keys(prefs)) {
+          if (k !== 'likes' && k !== 'dislikes') throw invalidArgument(`preferences.set(): unknown key '${k}'; use likes and dislikes`);
+        }
+        const current = prefs.likes === undefined || prefs.dislikes === undefined ? self.preferences.get() : null;
+        const likes = prefs.likes === undefined ? /** @type {any} */ (current).likes : wordList(prefs.likes, 'likes');
+        const dislikes =
+          prefs.dislikes === undefined ? /** @type {any} */ (current).dislikes : wordList(prefs.dislikes, 'dislikes');
+        self.#mutate((M, e) => self.#check(e.setPreferences(likes, dislikes)));
+      },
+      /** @returns {{ likes: string[], dislikes: string[] }} */
+      get() {
+        const p = self.profile();
+        return { likes: p.likes, dislikes: p.dislikes };
+      },
+      /** @param {string} word */
+      like(word) {
+        self.#addPreference(word, true, 'like');
+      },
+      /** @param {string} word */
+      dislike(word) {
+        self.#addPreference(word, false, 'dislike');
+      },
+    });
+    Object.freeze(profile);
+    this.#lastRevision = this.#call((M, e) => e.revision());
+  }
+
+  /** 'restoring' | 'ready' | 'memory-only' | 'closed' */
+  get status() {
+    return this.#status;
+  }
+
+  /** Why the status is what it is (storage failure, state set aside); null when all is well. */
+  get statusReason() {
+    return this.#statusReason;
+  }
+
+  /** Bumps on every change to the user's state. */
+  get revision() {
+    if (this.#closed || brokenModules.has(this.#M)) return this.#lastRevision;
+    return this.#call((M, e) => e.revision());
+  }
+
+  /**
+   * Records one event.
+   * @param {any} event
+   * @returns {'recorded' | 'duplicate'}
+   */
+  track(event) {
+    const before = this.#lastRevision;
+    const outcome = this.#trackOne(event, 'track(event)');
+    if (this.#refreshRevision() !== before) this.#changed();
+    return outcome;
+  }
+
+  /**
+   * Records many events; per-event problems are reported, not thrown.
+   * @param {readonly any[]} events
+   */
+  trackMany(events) {
+    if (!Array.isArray(events)) throw invalidArgument('trackMany(events) needs an array of events');
+    this.#assertOpen();
+    const before = this.#lastRevision;
+    let recorded = 0;
+    let duplicates = 0;
+    /** @type {{ index: number, code: string, message: string }[]} */
+    const rejected = [];
+    try {
+      for (let i = 0; i < events.length; i++) {
+        try {
+          if (this.#trackOne(events[i], `trackMany(events): events[${i}]`) === 'recorded') recorded++;
+          else duplicates++;
+        } catch (e) {
+          // Only a dead module or a closed instance stops the batch.
+          if (!(e instanceof HearthError) || this.#closed || brokenModules.has(this.#M)) throw e;
+          rejected.push({ index: i, code: e.code, message: e.message });
+        }
+      }
+    } finally {
+      if (!this.#closed && !brokenModules.has(this.#M) && this.#refreshRevision() !== before) this.#changed();
+    }
+    return { recorded, duplicates, rejected };
+  }
+
+  /** @returns {Uint8Array} the whole user state as a snapshot; createHearth({ snapshot }) restores it */
+  exportState() {
+    return this.#call((M, e) => M.exportState(e));
+  }
+
+  /** @returns {string} the user's data as JSON (data portability) */
+  exportJSON() {
+    return this.#call((M, e) => {
+      const r = M.exportJSON(e, this.#nowMs());
+      if (typeof r !== 'string') this.#unwrap(r);
+      return r;
+    });
+  }
+
+  /** Wipes everything Hearth knows about the user, here and in storage. The catalog stays. */
+  async erase() {
+    this.#mutate((M, e) => M.erase(e));
+    this.#cancelTimer();
+    const revision = this.#lastRevision;
+    const { adapter, key, tailStore } = this.#opts;
+    // Let any write already under way land first, or it would bring the old state back.
+    await this.#inflight;
+    try {
+      tailStore?.removeItem(`${key}:tail`);
+    } catch {
+      // a tail we cannot remove is also one we could not have written
+    }
+    try {
+      await adapter.delete(key);
+      await adapter.delete(`${key}:corrupt`);
+      if (this.#writable && this.#lastRevision === revision) this.#savedRevision = revision;
+    } catch (e) {
+      this.#storageFailed(wrapStorageError(e, 'erase'));
+    }
+  }
+
+  /** Writes the current state to storage now. Never rejects for storage failures: see status and 'error'. */
+  async save() {
+    this.#assertOpen();
+    this.#cancelTimer();
+    return this.#enqueueSave();
+  }
+
+  /**
+   * Frees the wasm handle and removes listeners. Unsaved changes are written
+   * on a best-effort basis (await save() first to be sure). Idempotent.
+   */
+  close() {
+    if (this.#closed) return;
+    const { adapter, key, ownsAdapter } = this.#opts;
+    /** @type {Uint8Array | null} */
+    let last = null;
+    if (this.#status !== 'restoring' && this.#writable && this.#isDirty() && !brokenModules.has(this.#M)) {
+      try {
+        last = this.#M.exportState(this.#engine);
+      } catch {
+        last = null;
+      }
+    }
+    this.#closed = true;
+    this.#status = 'closed';
+    this.#cancelTimer();
+    this.#detachPageListeners();
+    this.#listeners.clear();
+    this.#pendingErrors = [];
+    try {
+      this.#engine.delete();
+    } catch {
+      // an aborted module cannot free anything; nothing left to do
+    }
+    const bytes = last;
+    const done = this.#inflight.then(() => (bytes ? adapter.set(key, bytes) : undefined)).catch(() => {});
+    if (ownsAdapter) done.then(() => adapter.close?.());
+  }
+
+  /**
+   * @param {'change' | 'error'} event
+   * @param {Function} fn
+   * @returns {() => void} unsubscribes
+   */
+  on(event, fn) {
+    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change' or 'error'`);
+    if (typeof fn !== 'function') throw invalidArgument('on(event, fn): fn must be a function');
+    this.#assertOpen();
+    let set = this.#listeners.get(event);
+    if (!set) this.#listeners.set(event, (set = new Set()));
+    set.add(fn);
+    return () => this.off(event, fn);
+  }
+
+  /**
+   * @param {'change' | 'error'} event
+   * @param {Function} fn
+   */
+  off(event, fn) {
+    this.#listeners.get(event)?.delete(fn);
+  }
+
+  // ---- internals ---------------------------------------------------------
+
+  /** Restores the state at start (options.snapshot, or storage + tail). */
+  async [RESTORE]() {
+    const { snapshot, adapter, key, tailStore } = this.#opts;
+    if (snapshot) {
+      const err = this.#M.restoreState(this.#engine, snapshot);
+      if (err) throw new HearthError(err.code, `options.snapshot: ${err.message}`);
+      this.#refreshRevision();
+      // Storage is still where this state will be saved.
+      this.#savedRevision = NaN;
+      this.#status = 'ready';
+      this.#attachPageListeners();
+      this.#schedule();
+      return;
+    }
+
+    /** @type {{ bytes: Uint8Array, from: string }[]} */
+    const candidates = [];
+    /** @type {HearthError | null} */
+    let readError = null;
+    try {
+      const main = await adapter.get(key);
+      if (main != null) {
+        const bytes = toBytes(main);
+        if (!bytes) throw new HearthError('DATA_LOSS', `storage returned ${describe(main)} for '${key}', not bytes`);
+        candidates.push({ bytes, from: 'storage' });
+      }
+    } catch (e) {
+      readError = wrapStorageError(e, 'read');
+    }
+    let hadTail = false;
+    if (tailStore) {
+      try {
+        const text = tailStore.getItem(`${key}:tail`);
+        if (text !== null) {
+          hadTail = true;
+          let bytes;
+          try {
+            bytes = base64ToBytes(text);
+          } catch {
+            bytes = encoder.encode(text); // not base64: keep it as found, it restores as corrupt
+          }
+          candidates.push({ bytes, from: 'tail' });
+        }
+      } catch {
+        // localStorage blocked: no tail, as if there were none
+      }
+    }
+    if (this.#closed) return;
+
+    // Newest first; on a tie the main copy wins (they hold the same state).
+    const order = candidates
+      .map((c, i) => ({ ...c, i, revision: snapshotRevision(c.bytes) }))
+      .sort((a, b) => (a.revision === b.revision ? a.i - b.i : a.revision > b.revision ? -1 : 1));
+    /** @type {{ bytes: Uint8Array, from: string, error: HearthError }[]} */
+    const bad = [];
+    let restored = false;
+    for (const c of order) {
+      if (restored) {
+        // Older copies are simply superseded; only one that is not even a
+        // snapshot is worth reporting.
+        if (c.revision < 0n) {
+          bad.push({
+            ...c,
+            error: new HearthError(
+              'DATA_LOSS',
+              `the saved Hearth state in ${c.from === 'tail' ? `localStorage '${key}:tail'` : `'${key}'`} is not a snapshot and was kept under '${key}:corrupt'`,
+            ),
+          });
+        }
+        continue;
+      }
+      const err = this.#call((M, e) => M.restoreState(e, c.bytes));
+      if (!err) {
+        restored = true;
+        continue;
+      }
+      bad.push({
+        ...c,
+        error: new HearthError(
+          err.code,
+          `the saved Hearth state (${c.from === 'tail' ? `localStorage '${key}:tail'` : `'${key}'`}) could not be restored and was kept under '${key}:corrupt'; starting from ${bad.length + 1 < order.length ? 'an older copy' : 'a fresh state'}: ${err.message}`,
+          { cause: fromStatus(err) },
+        ),
+      });
+    }
+    this.#refreshRevision();
+
+    if (readError) {
+      // We could not see what storage holds: never overwrite it this session.
+      this.#writable = false;
+      this.#status = 'memory-only';
+      this.#statusReason = readError.message;
+      this.#pendingErrors.push(readError);
+    } else {
+      this.#status = 'ready';
+    }
+    for (const b of bad) {
+      this.#pendingErrors.push(b.error);
+      this.#statusReason ??= b.error.message;
+      try {
+        await adapter.set(`${key}:corrupt`, b.bytes);
+      } catch {
+        // keeping the evidence is best-effort
+      }
+    }
+    if (this.#writable) {
+      if (hadTail || bad.length > 0) {
+        // Fold: storage now gets the state we run with, then the tail goes
+        // (even a newer tail: it was read, and restored or set aside).
+        if ((await this.#writeNow(true)) && hadTail) {
+          try {
+            tailStore?.removeItem(`${key}:tail`);
+          } catch {
+            // folded again next time
+          }
+        }
+      } else {
+        this.#savedRevision = this.#lastRevision;
+      }
+    }
+    if (this.#closed) return;
+    this.#attachPageListeners();
+    if (this.#pendingErrors.length > 0) {
+      // Emitted once createHearth() has resolved, so that a listener attached
+      // right after `await createHearth()` hears about it.
+      this.#env.setTimeout(() => {
+        const errors = this.#pendingErrors;
+        this.#pendingErrors = [];
+        for (const e of errors) this.#emit('error', e);
+      }, 0);
+    }
+  }
+
+  /**
+   * @param {any} event
+   * @param {string} where
+   * @returns {'recorded' | 'duplicate'}
+   */
+  #trackOne(event, where) {
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      throw invalidArgument(`${where} must be an object such as { type: 'view', item: 'sku-1' }`);
+    }
+    for (const k of Object.keys(event)) {
+      if (!EVENT_KEYS.includes(k)) throw invalidArgument(`${where}: unknown field '${k}'; known fields are ${EVENT_KEYS.join(', ')}`);
+    }
+    if (typeof event.type !== 'string' || event.type.length === 0) {
+      throw invalidArgument(`${where}: type must be a string (view, click, add_to_cart, purchase, search, dwell or dismiss)`);
+    }
+    const type = optionalString(event.type, `${where}: type`);
+    const item = optionalString(event.item, `${where}: item`);
+    const id = optionalString(event.id, `${where}: id`);
+    const query = optionalString(event.query, `${where}: query`);
+    const now = this.#nowMs();
+    let ts = event.ts;
+    if (ts === undefined || ts === null) ts = now;
+    else if (ts instanceof Date) ts = ts.getTime();
+    if (typeof ts !== 'number' || !Number.isFinite(ts)) {
+      throw invalidArgument(`${where}: ts must be a finite number of milliseconds since 1970, not ${describe(ts)}`);
+    }
+    let value = event.value;
+    if (value === undefined || value === null) value = NaN;
+    else if (typeof value !== 'number') throw invalidArgument(`${where}: value must be a number, not ${describe(value)}`);
+    let quantity = event.quantity;
+    if (quantity === undefined || quantity === null) quantity = 1;
+    else if (typeof quantity !== 'number') throw invalidArgument(`${where}: quantity must be a number, not ${describe(quantity)}`);
+    let deal = event.deal;
+    if (deal === undefined || deal === null) deal = false;
+    else if (typeof deal !== 'boolean') throw invalidArgument(`${where}: deal must be a boolean, not ${describe(deal)}`);
+
+    return this.#call((M, e) => {
+      const r = e.track(type, item, id, ts, now, query, value, quantity, deal);
+      if (r === 0) return 'recorded';
+      if (r === 1) return 'duplicate';
+      const err = e.lastError();
+      throw new HearthError(err?.code ?? 'INTERNAL', err?.message ?? 'the event was rejected');
+    });
+  }
+
+  /**
+   * @param {unknown} input
+   * @param {unknown} options
+   */
+  #loadCatalog(input, options) {
+    let replace = false;
+    if (options !== undefined) {
+      if (options === null || typeof options !== 'object') throw invalidArgument('catalog.load(input, options): options must be an object');
+      for (const k of Object.keys(options)) {
+        if (k !== 'replace') throw invalidArgument(`catalog.load(): unknown option '${k}'; the only option is replace`);
+      }
+      const r = /** @type {any} */ (options).replace;
+      if (r !== undefined && typeof r !== 'boolean') throw invalidArgument('catalog.load(): options.replace must be a boolean');
+      replace = r === true;
+    }
+    /** @type {Uint8Array} */
+    let bytes;
+    if (typeof input === 'string') {
+      if (!isWellFormed(input)) throw invalidArgument('catalog.load(): the text contains a lone UTF-16 surrogate; it is not valid Unicode');
+      bytes = encoder.encode(input);
+    } else {
+      const b = toBytes(input);
+      if (b) bytes = b;
+      else if (input !== null && typeof input === 'object') bytes = encoder.encode(JSON.stringify(input));
+      else throw invalidArgument('catalog.load(input): input must be JSON text, bytes (Uint8Array / ArrayBuffer) or a parsed array');
+    }
+    return this.#call((M, e) => {
+      const r = M.loadCatalog(e, bytes, replace);
+      if (r.error) throw new HearthError(r.error.code, `catalog.load(): ${r.error.message}`);
+      return { items: r.loaded, rejected: r.rejected, size: r.size };
+    });
+  }
+
+  /**
+   * @param {unknown} word
+   * @param {boolean} like
+   * @param {string} name
+   */
+  #addPreference(word, like, name) {
+    if (typeof word !== 'string' || word.length === 0) throw invalidArgument(`preferences.${name}(word) needs a non-empty string`);
+    optionalString(word, `preferences.${name}(word)`);
+    this.#mutate((M, e) => this.#check(e.addPreference(word, like)));
+  }
+
+  /**
+   * Runs a mutating call, then announces the change and schedules a save.
+   * @template T
+   * @param {(M: any, engine: any) => T} fn
+   * @returns {T}
+   */
+  #mutate(fn) {
+    const before = this.#lastRevision;
+    try {
+      return this.#call(fn);
+    } finally {
+      if (!this.#closed && !brokenModules.has(this.#M) && this.#refreshRevision() !== before) this.#changed();
+    }
+  }
+
+  /**
+   * Calls into the module with the open handle, translating traps.
+   * @template T
+   * @param {(M: any, engine: any) => T} fn
+   * @returns {T}
+   */
+  #call(fn) {
+    this.#assertOpen();
+    try {
+      return fn(this.#M, this.#engine);
+    } catch (e) {
+      throw fatal(this.#M, e);
+    }
+  }
+
+  #assertOpen() {
+    if (this.#closed) {
+      throw new HearthError('FAILED_PRECONDITION', 'this Hearth instance is closed; create a new one with createHearth()');
+    }
+    if (brokenModules.has(this.#M)) {
+      throw new HearthError('INTERNAL', 'the Hearth wasm module aborted earlier; create a new instance with createHearth()');
+    }
+  }
+
+  /** @param {{ code: string, message: string } | null | undefined} err */
+  #check(err) {
+    if (err) throw fromStatus(err);
+  }
+
+  /** @param {any} r */
+  #unwrap(r) {
+    if (r && r.error) throw fromStatus(r.error);
+    return r;
+  }
+
+  #nowMs() {
+    const t = this.#opts.now();
+    if (typeof t !== 'number' || !Number.isFinite(t)) {
+      throw invalidArgument(`options.now() returned ${describe(t)}; it must return milliseconds since 1970`);
+    }
+    return t;
+  }
+
+  #refreshRevision() {
+    this.#lastRevision = this.#engine.revision();
+    return this.#lastRevision;
+  }
+
+  #isDirty() {
+    return this.#lastRevision !== this.#savedRevision;
+  }
+
+  #changed() {
+    this.#emit('change', { revision: this.#lastRevision });
+    this.#schedule();
+  }
+
+  /** Debounced autosave: `autosave` ms after the last change, but no later
+   * than MAX_WAIT_FACTOR delays after the first unsaved one. */
+  #schedule() {
+    const delay = this.#opts.autosave;
+    if (delay <= 0 || this.#closed || this.#status === 'restoring') return;
+    const t = this.#env.monotonic();
+    if (this.#firstDirtyAt === null) this.#firstDirtyAt = t;
+    const due = Math.min(t + delay, this.#firstDirtyAt + MAX_WAIT_FACTOR * delay);
+    if (this.#timer !== null) this.#env.clearTimeout(this.#timer);
+    this.#timer = this.#env.setTimeout(() => {
+      this.#timer = null;
+      this.#firstDirtyAt = null;
+      if (!this.#closed) this.#enqueueSave();
+    }, Math.max(0, due - t));
+  }
+
+  #cancelTimer() {
+    if (this.#timer !== null) this.#env.clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#firstDirtyAt = null;
+  }
+
+  /** Saves run one after another; a save asked for while one is waiting joins it. */
+  #enqueueSave() {
+    if (this.#queued) return this.#queued;
+    const run = async () => {
+      this.#queued = null;
+      await this.#writeNow(false);
+    };
+    const p = this.#inflight.then(run, run);
+    this.#queued = p;
+    this.#inflight = p;
+    return p;
+  }
+
+  /**
+   * Writes the current snapshot to storage (when it changed, or always with
+   * `force`), then drops a tail the write made redundant.
+   * @param {boolean} force
+   * @returns {Promise<boolean>} whether storage now holds the current state
+   */
+  async #writeNow(force) {
+    if (this.#closed || !this.#writable || brokenModules.has(this.#M)) return false;
+    const revision = this.#refreshRevision();
+    if (!force && revision === this.#savedRevision) return true;
+    const { adapter, key, tailStore } = this.#opts;
+    let bytes;
+    try {
+      bytes = this.#M.exportState(this.#engine);
+    } catch (e) {
+      this.#emit('error', fatal(this.#M, e));
+      return false;
+    }
+    try {
+      await adapter.set(key, bytes);
+    } catch (e) {
+      this.#storageFailed(wrapStorageError(e, 'write'));
+      return false;
+    }
+    this.#written(revision);
+    return true;
+  }
+
+  /**
+   * Storage now holds `revision`: drop a tail it made redundant, and leave
+   * memory-only mode if a write had failed before.
+   * @param {number} revision
+   */
+  #written(revision) {
+    if (this.#closed) return;
+    this.#savedRevision = revision;
+    const { key, tailStore } = this.#opts;
+    if (tailStore) {
+      try {
+        const tail = tailStore.getItem(`${key}:tail`);
+        if (tail !== null && snapshotRevisionOfTail(tail) <= BigInt(revision)) tailStore.removeItem(`${key}:tail`);
+      } catch {
+        // the next start folds it
+      }
+    }
+    if (this.#status === 'memory-only') {
+      this.#status = 'ready';
+      this.#statusReason = null;
+    }
+  }
+
+  /**
+   * The page is going away (or hidden, which on mobile may be the last
+   * chance): write synchronously what can be written synchronously.
+   */
+  #flushOnHide() {
+    if (this.#closed || !this.#writable || brokenModules.has(this.#M)) return;
+    this.#refreshRevision();
+    if (!this.#isDirty()) return;
+    this.#cancelTimer();
+    const { adapter, key, tailStore } = this.#opts;
+    let bytes;
+    try {
+      bytes = this.#M.exportState(this.#engine);
+    } catch {
+      return;
+    }
+    const revision = this.#lastRevision;
+    if (tailStore) {
+      try {
+        tailStore.setItem(`${key}:tail`, bytesToBase64(bytes));
+      } catch (e) {
+        this.#storageFailed(wrapStorageError(e, 'write the pagehide copy of'));
+      }
+    }
+    // Started directly, not queued behind another save: synchronous adapters
+    // (localStorage, memory) finish the write inside this call.
+    let p;
+    try {
+      p = adapter.set(key, bytes);
+    } catch (e) {
+      p = Promise.reject(e);
+    }
+    const write = Promise.resolve(p).then(
+      () => this.#written(revision),
+      (e) => {
+        if (!this.#closed) this.#storageFailed(wrapStorageError(e, 'write'));
+      },
+    );
+    this.#inflight = this.#inflight.then(() => write);
+  }
+
+  /** @param {HearthError} err */
+  #storageFailed(err) {
+    if (this.#closed) return;
+    const first = this.#status !== 'memory-only';
+    this.#status = 'memory-only';
+    this.#statusReason = err.message;
+    if (first) this.#emit('error', err);
+  }
+
+  #attachPageListeners() {
+    this.#env.target?.addEventListener('pagehide', this.#onPageHide);
+    this.#visibilityTarget()?.addEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  #detachPageListeners() {
+    this.#env.target?.removeEventListener('pagehide', this.#onPageHide);
+    this.#visibilityTarget()?.removeEventListener('visibilitychange', this.#onVisibility);
+  }
+
+  /** visibilitychange is fired at the document (it bubbles to window). */
+  #visibilityTarget() {
+    const d = /** @type {any} */ (this.#env.document);
+    return d && typeof d.addEventListener === 'function' ? d : this.#env.target;
+  }
+
+  /**
+   * @param {string} event
+   * @param {unknown} payload
+   */
+  #emit(event, payload) {
+    const set = this.#listeners.get(event);
+    if (!set) return;
+    for (const fn of [...set]) {
+      try {
+        fn(payload);
+      } catch (e) {
+        // A failing listener must not break Hearth nor the other listeners.
+        this.#env.reportError(e);
+      }
+    }
+  }
+}
+
+/** @param {string} text */
+function snapshotRevisionOfTail(text) {
+  try {
+    // The first 24 bytes are 32 base64 characters.
+    return snapshotRevision(base64ToBytes(text.slice(0, 32)));
+  } catch {
+    return -1n;
+  }
+}
+
+/**
+ * @param {unknown} list
+ * @param {string} name
+ * @returns {string[]}
+ */
+function wordList(list, name) {
+  if (!Array.isArray(list)) throw invalidArgument(`preferences.set(): ${name} must be an array of strings`);
+  return list.map((w, i) => {
+    if (typeof w !== 'string') throw invalidArgument(`preferences.set(): ${name}[${i}] must be a string, not ${describe(w)}`);
+    return optionalString(w, `preferences.set(): ${name}[${i}]`);
+  });
+}

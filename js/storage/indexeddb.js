@@ -1,0 +1,149 @@
+// IndexedDB storage: the browser default. One database ('hearth'), one object
+// store ('state'), values are Uint8Array snapshots under string keys.
+//
+// The connection is opened lazily and reopened once when the browser closed
+// it under us (a `close` event after storage pressure or "clear site data",
+// a `versionchange` from another tab, or an InvalidStateError from
+// db.transaction on a closing connection).
+//
+// IndexedDB writes can be lost when the page goes away (an IDB transaction
+// started in `pagehide` is aborted with the page about 1 time in 200 even with
+// commit()), so createHearth() also writes a synchronous localStorage "tail"
+// on pagehide for this adapter (see `synchronous: false`).
+
+import { HearthError, wrapStorageError } from '../errors.js';
+
+/**
+ * @param {{ name?: string, store?: string, indexedDB?: IDBFactory }} [options]
+ *   database and object store names, and the IDBFactory to use
+ *   (default: globalThis.indexedDB)
+ * @returns {import('./index.js').StorageAdapter}
+ */
+export function createIndexedDBStorage(options = {}) {
+  const name = options.name ?? 'hearth';
+  const storeName = options.store ?? 'state';
+  /** @type {Promise<IDBDatabase> | null} */
+  let opening = null;
+
+  /** @returns {Promise<IDBDatabase>} */
+  function open() {
+    if (opening) return opening;
+    const p = new Promise((resolve, reject) => {
+      /** @type {IDBFactory | undefined} */
+      let factory;
+      try {
+        factory = options.indexedDB ?? globalThis.indexedDB;
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      if (!factory) {
+        reject(new HearthError('UNAVAILABLE', 'IndexedDB is not available in this environment'));
+        return;
+      }
+      /** @type {IDBOpenDBRequest} */
+      let req;
+      try {
+        req = factory.open(name, 1);
+      } catch (e) {
+        reject(e); // SecurityError in some private modes and sandboxed frames
+        return;
+      }
+      req.onupgradeneeded = () => {
+        const db = req.result;
+        if (!db.objectStoreNames.contains(storeName)) db.createObjectStore(storeName);
+      };
+      req.onsuccess = () => {
+        const db = req.result;
+        const forget = () => {
+          if (opening === p) opening = null;
+        };
+        // Another tab wants to upgrade: step aside, reopen on next use.
+        db.onversionchange = () => {
+          forget();
+          db.close();
+        };
+        // The browser closed the connection (storage cleared, disk error).
+        db.onclose = forget;
+        resolve(db);
+      };
+      req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
+      req.onblocked = () => {
+        // An older connection in another tab has not closed yet; the open
+        // continues once it does, so there is nothing to do but wait.
+      };
+    });
+    opening = p;
+    p.catch(() => {
+      if (opening === p) opening = null; // a failed open is retried next time
+    });
+    return p;
+  }
+
+  /**
+   * Runs one request in one transaction, reopening the connection once if it
+   * turned out to be closed.
+   * @template T
+   * @param {IDBTransactionMode} mode
+   * @param {(store: IDBObjectStore) => IDBRequest} fn
+   * @param {string} what
+   * @returns {Promise<T>}
+   */
+  async function run(mode, fn, what) {
+    for (let attempt = 0; ; attempt++) {
+      /** @type {IDBDatabase | undefined} */
+      let db;
+      try {
+        db = await open();
+        const conn = db;
+        return await new Promise((resolve, reject) => {
+          const tx = conn.transaction(storeName, mode);
+          const req = fn(tx.objectStore(storeName));
+          tx.oncomplete = () => resolve(req.result);
+          tx.onerror = () => reject(tx.error ?? req.error);
+          tx.onabort = () => reject(tx.error ?? new DOMException('transaction aborted', 'AbortError'));
+          // Ask for the commit now instead of at the end of the task: it
+          // narrows the window in which an unloading page loses the write.
+          if (mode === 'readwrite' && typeof tx.commit === 'function') tx.commit();
+        });
+      } catch (e) {
+        const name = /** @type {any} */ (e)?.name;
+        if (attempt === 0 && db && name === 'InvalidStateError') {
+          // The connection was closing under us: drop it and reopen once.
+          opening = null;
+          try {
+            db.close();
+          } catch {
+            // already closed
+          }
+          continue;
+        }
+        throw wrapStorageError(e, what);
+      }
+    }
+  }
+
+  return {
+    kind: 'indexeddb',
+    synchronous: false,
+    async get(key) {
+      const v = await run('readonly', (s) => s.get(key), 'read');
+      if (v === undefined || v === null) return null;
+      if (v instanceof Uint8Array) return v;
+      if (v instanceof ArrayBuffer) return new Uint8Array(v);
+      throw new HearthError('DATA_LOSS', `IndexedDB key '${key}' in ${name}/${storeName} does not hold bytes`);
+    },
+    async set(key, bytes) {
+      // A copy: the caller's array may be a view into memory that changes.
+      await run('readwrite', (s) => s.put(Uint8Array.from(bytes), key), 'write');
+    },
+    async delete(key) {
+      await run('readwrite', (s) => s.delete(key), 'delete');
+    },
+    close() {
+      const p = opening;
+      opening = null;
+      p?.then((db) => db.close()).catch(() => {});
+    },
+  };
+}
