@@ -1,0 +1,279 @@
+// The public API against the real wasm module (js/wasm/), imported the way a
+// user imports it: `from 'hearth'`.
+
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+
+import { createHearth, HearthError, version } from 'hearth';
+import { createLocalStorage, createMemoryStorage } from 'hearth/storage';
+
+import { fakeLocalStorage } from './helpers/fake.js';
+import { CATALOG, DAY, T0, manualClock } from './helpers/real.js';
+
+async function fresh(options = {}) {
+  const clock = manualClock();
+  const hearth = await createHearth({ storage: 'memory', now: clock.now, autosave: 0, ...options });
+  return { hearth, clock };
+}
+
+function code(fn) {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof HearthError, `not a HearthError: ${e}`);
+    return e.code;
+  }
+  assert.fail('did not throw');
+}
+
+describe('quick start', () => {
+  test('load a catalog, track, and watch the profile change; a snapshot restores it exactly', async (t) => {
+    const { hearth, clock } = await fresh();
+    t.after(() => hearth.close());
+    assert.equal(hearth.status, 'ready');
+    assert.equal(typeof version, 'string');
+
+    const loaded = hearth.catalog.load(JSON.stringify(CATALOG));
+    assert.deepEqual(loaded, { items: 4, rejected: [], size: 4 });
+    assert.equal(hearth.catalog.size, 4);
+
+    const before = hearth.profile();
+    assert.deepEqual(before.interests, []);
+    assert.equal(before.segment, 'new');
+    assert.deepEqual(before.summary, ['Hearth knows nothing about you yet.']);
+    assert.equal(before.rfm.daysSinceActive, null);
+
+    assert.equal(hearth.track({ type: 'view', item: 'sku-1', id: 'e1', ts: T0 - 2 * DAY }), 'recorded');
+    assert.equal(hearth.track({ type: 'click', item: 'sku-1', id: 'e2', ts: T0 - DAY }), 'recorded');
+    assert.equal(hearth.track({ type: 'view', item: 'sku-3', id: 'e3' }), 'recorded');
+    assert.equal(hearth.track({ type: 'purchase', item: 'sku-1', id: 'e4' }), 'recorded');
+    assert.equal(hearth.track({ type: 'search', query: 'waterproof trail', id: 'e5' }), 'recorded');
+    assert.equal(hearth.track({ type: 'dwell', item: 'sku-3', value: 45 }), 'recorded');
+
+    const me = hearth.profile();
+    assert.ok(me.interests.length > 0);
+    const features = me.interests.map((i) => i.feature);
+    assert.ok(features.includes('brand:acme'), features.join());
+    assert.ok(features.some((f) => f.startsWith('cat:shoes')), features.join());
+    for (let i = 1; i < me.interests.length; i++) assert.ok(me.interests[i - 1].weight >= me.interests[i].weight);
+    for (const i of me.interests) {
+      assert.equal(typeof i.label, 'string');
+      assert.ok(['category', 'tag', 'brand', 'price'].includes(i.kind), i.kind);
+      assert.ok(Number.isFinite(i.weight) && i.weight > 0);
+    }
+    assert.equal(me.rfm.purchasesTotal, 1);
+    assert.equal(me.rfm.monetaryTotal, 89.5, 'catalog price × 1');
+    assert.equal(me.rfm.eventsTotal, 6);
+    assert.equal(me.rfm.daysSincePurchase, 0);
+    assert.ok(me.summary.some((s) => /interested in/.test(s)), me.summary.join(' | '));
+
+    // A week later the same profile has decayed but is still the same user.
+    clock.t = T0 + 7 * DAY;
+    const later = hearth.profile();
+    assert.equal(later.rfm.daysSinceActive, 7);
+    const w0 = me.interests.find((i) => i.feature === 'brand:acme').weight;
+    const w1 = later.interests.find((i) => i.feature === 'brand:acme').weight;
+    assert.ok(w1 < w0, `${w1} < ${w0}`);
+
+    const blob = hearth.exportState();
+    assert.ok(blob instanceof Uint8Array);
+    assert.deepEqual([...blob.subarray(0, 4)], [0x48, 0x52, 0x54, 0x48]);
+    const copy = await createHearth({ storage: 'memory', now: clock.now, snapshot: blob, autosave: 0 });
+    t.after(() => copy.close());
+    assert.deepEqual(copy.profile(), hearth.profile());
+    assert.equal(copy.revision, hearth.revision);
+    assert.deepEqual(copy.exportState(), blob, 'byte-identical snapshot');
+    assert.equal(copy.catalog.size, 0, 'the catalog is shop content, not part of the snapshot');
+  });
+
+  test('defaults in Node: memory storage and Date.now', async () => {
+    const hearth = await createHearth();
+    assert.equal(hearth.status, 'ready');
+    hearth.catalog.load(CATALOG);
+    assert.equal(hearth.track({ type: 'view', item: 'sku-2' }), 'recorded');
+    assert.ok(hearth.profile().rfm.daysSinceActive < 1);
+    hearth.close();
+  });
+});
+
+describe('events', () => {
+  test('a repeated event id is ignored and does not change the state', async (t) => {
+    const { hearth } = await fresh();
+    t.after(() => hearth.close());
+    hearth.catalog.load(CATALOG);
+    assert.equal(hearth.track({ type: 'purchase', item: 'sku-2', id: 'order-7' }), 'recorded');
+    const state = hearth.exportState();
+    const revision = hearth.revision;
+    assert.equal(hearth.track({ type: 'purchase', item: 'sku-2', id: 'order-7' }), 'duplicate');
+    assert.equal(hearth.track({ type: 'view', item: 'sku-1', id: 'order-7' }), 'duplicate');
+    assert.equal(hearth.revision, revision);
+    assert.deepEqual(hearth.exportState(), state);
+    assert.equal(hearth.profile().rfm.purchasesTotal, 1);
+  });
+
+  test('trackMany records the good events and reports the others', async (t) => {
+    const { hearth } = await fresh();
+    t.after(() => hearth.close());
+    hearth.catalog.load(CATALOG);
+    const changes = [];
+    hearth.on('change', (c) => changes.push(c.revision));
+    const r = hearth.trackMany([
+      { type: 'view', item: 'sku-1', id: 'a' },
+      { type: 'view', item: 'sku-999' },
+      { type: 'view', item: 'sku-1', id: 'a' },
+      { type: 'purchase', item: 'sku-4', quantity: 2.5 },
+      { type: 'purchase', item: 'sku-4', quantity: 3, value: 30, deal: true },
+    ]);
+    assert.equal(r.recorded, 2);
+    assert.equal(r.duplicates, 1);
+    assert.deepEqual(
+      r.rejected.map((x) => [x.index, x.code]),
+      [
+        [1, 'NOT_FOUND'],
+        [3, 'INVALID_ARGUMENT'],
+      ],
+    );
+    assert.match(r.rejected[1].message, /quantity/);
+    assert.equal(changes.length, 1);
+    const me = hearth.profile();
+    assert.equal(me.rfm.monetaryTotal, 30);
+  });
+});
+
+describe('preferences and forgetting', () => {
+  test('set / get / like / dislike show in the profile and its sentences', async (t) => {
+    const { hearth } = await fresh();
+    t.after(() => hearth.close());
+    const revisions = [];
+    hearth.on('change', (c) => revisions.push(c.revision));
+    hearth.preferences.set({ likes: ['trail'], dislikes: ['formal'] });
+    assert.deepEqual(hearth.preferences.get(), { likes: ['trail'], dislikes: ['formal'] });
+    hearth.preferences.like('running');
+    hearth.preferences.dislike('neon');
+    const p = hearth.preferences.get();
+    assert.ok(p.likes.includes('trail') && p.likes.includes('running'), p.likes.join());
+    assert.ok(p.dislikes.includes('formal') && p.dislikes.includes('neon'), p.dislikes.join());
+    hearth.preferences.set({ likes: [] });
+    assert.deepEqual(hearth.preferences.get().likes, []);
+    assert.ok(hearth.preferences.get().dislikes.includes('neon'), 'an omitted list is kept');
+    assert.ok(hearth.profile().summary.some((s) => /avoid/.test(s)));
+    assert.equal(revisions.length, 5);
+    for (let i = 1; i < revisions.length; i++) assert.ok(revisions[i] > revisions[i - 1]);
+  });
+
+  test('forget() removes a feature or a word; forgetting what is not there is NOT_FOUND', async (t) => {
+    const { hearth } = await fresh();
+    t.after(() => hearth.close());
+    hearth.catalog.load(CATALOG);
+    hearth.track({ type: 'purchase', item: 'sku-1' });
+    hearth.track({ type: 'view', item: 'sku-2' });
+    assert.ok(hearth.profile().interests.some((i) => i.feature === 'brand:acme'));
+    hearth.profile.forget('brand:acme');
+    assert.ok(!hearth.profile().interests.some((i) => i.feature === 'brand:acme'));
+    hearth.preferences.like('trail');
+    hearth.profile.forget('trail');
+    assert.ok(!hearth.preferences.get().likes.includes('trail'));
+    assert.ok(!hearth.profile().interests.some((i) => i.feature.includes('trail')));
+    const state = hearth.exportState();
+    assert.equal(code(() => hearth.profile.forget('brand:nobody')), 'NOT_FOUND');
+    assert.equal(code(() => hearth.profile.forget('')), 'INVALID_ARGUMENT');
+    assert.deepEqual(hearth.exportState(), state);
+  });
+});
+
+describe('export, erase, persistence', () => {
+  test('exportJSON() is JSON with the profile, the events and the preferences', async (t) => {
+    const { hearth } = await fresh();
+    t.after(() => hearth.close());
+    hearth.catalog.load(CATALOG);
+    hearth.track({ type: 'view', item: 'sku-3', ts: T0 - 1000 });
+    hearth.preferences.like('rain');
+    const doc = JSON.parse(hearth.exportJSON());
+    assert.equal(doc.format, 'hearth-profile');
+    assert.equal(doc.exported_at, T0);
+    assert.ok(doc.interests.some((i) => i.feature === 'brand:acme'));
+    assert.deepEqual(doc.recent_events.map((e) => [e.type, e.item, e.ts]), [['view', 'sku-3', T0 - 1000]]);
+    assert.deepEqual(doc.likes, ['rain']);
+  });
+
+  test('erase() forgets the user, keeps the catalog, and wipes storage', async (t) => {
+    const storage = createMemoryStorage();
+    const { hearth } = await fresh({ storage });
+    t.after(() => hearth.close());
+    hearth.catalog.load(CATALOG);
+    hearth.track({ type: 'purchase', item: 'sku-2' });
+    hearth.preferences.like('road');
+    await hearth.save();
+    assert.ok(await storage.get('hearth'));
+    await hearth.erase();
+    const me = hearth.profile();
+    assert.deepEqual(me.interests, []);
+    assert.deepEqual(me.likes, []);
+    assert.equal(me.rfm.eventsTotal, 0);
+    assert.equal(me.rfm.purchasesTotal, 0);
+    assert.equal(hearth.catalog.size, 4);
+    assert.equal(await storage.get('hearth'), null);
+    assert.equal(hearth.track({ type: 'view', item: 'sku-2' }), 'recorded', 'still usable');
+  });
+
+  test('state survives close() and a new instance on the same storage', async () => {
+    const ls = fakeLocalStorage();
+    const storage = createLocalStorage({ localStorage: ls });
+    const clock = manualClock();
+    const a = await createHearth({ storage, now: clock.now, key: 'shop-1' });
+    a.catalog.load(CATALOG);
+    a.track({ type: 'view', item: 'sku-1' });
+    a.track({ type: 'purchase', item: 'sku-3' });
+    await a.save();
+    const state = a.exportState();
+    const profile = a.profile();
+    a.close();
+    assert.match(ls.getItem('shop-1'), /^SFJUSA/, 'base64 of "HRTH"');
+
+    const b = await createHearth({ storage, now: clock.now, key: 'shop-1' });
+    assert.equal(b.status, 'ready');
+    assert.deepEqual(b.exportState(), state);
+    assert.deepEqual(b.profile(), profile);
+    b.close();
+
+    const other = await createHearth({ storage, now: clock.now, key: 'shop-2' });
+    assert.equal(other.profile().rfm.eventsTotal, 0, 'keys are separate namespaces');
+    other.close();
+  });
+
+  test('a corrupt stored state: ready with a fresh profile, one error event, the blob kept', async () => {
+    const storage = createMemoryStorage();
+    const clock = manualClock();
+    const a = await createHearth({ storage, now: clock.now });
+    a.preferences.like('x');
+    await a.save();
+    a.close();
+    const blob = await storage.get('hearth');
+    blob[blob.length - 1] ^= 0x40;
+    await storage.set('hearth', blob);
+
+    const b = await createHearth({ storage, now: clock.now });
+    const errors = [];
+    b.on('error', (e) => errors.push(e));
+    await new Promise((r) => setTimeout(r, 10));
+    assert.equal(b.status, 'ready');
+    assert.deepEqual(b.preferences.get().likes, []);
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, 'DATA_LOSS');
+    assert.deepEqual(await storage.get('hearth:corrupt'), blob);
+    b.close();
+  });
+
+  test('bad profile options reject with INVALID_ARGUMENT naming the option', async () => {
+    await assert.rejects(
+      createHearth({ storage: 'memory', profile: { halfLifeDays: { view: -1 } } }),
+      (e) => e instanceof HearthError && e.code === 'INVALID_ARGUMENT' && /options.profile/.test(e.message) && /view/.test(e.message),
+    );
+    await assert.rejects(
+      createHearth({ storage: 'memory', profile: { segmnts: {} } }),
+      (e) => e instanceof HearthError && e.code === 'INVALID_ARGUMENT' && /segmnts/.test(e.message),
+    );
+    const ok = await createHearth({ storage: 'memory', profile: { halfLifeDays: { view: 3 }, segments: { lapsedDays: 60 } } });
+    ok.close();
+  });
+});

@@ -1,0 +1,149 @@
+// Type test: every public API used once with its intended types, plus misuse
+// that must not compile. Checked by `npm run test:types`; never executed.
+
+import {
+  createHearth,
+  HearthError,
+  version,
+  type CatalogLoadResult,
+  type Hearth,
+  type HearthErrorCode,
+  type HearthOptions,
+  type HearthStatus,
+  type Interest,
+  type Profile,
+  type StorageAdapter,
+  type TrackManyResult,
+  type TrackOutcome,
+} from 'hearth';
+import {
+  base64ToBytes,
+  bytesToBase64,
+  createIndexedDBStorage,
+  createLocalStorage,
+  createMemoryStorage,
+  isStorageAdapter,
+} from 'hearth/storage';
+
+declare const wasmBytes: Uint8Array;
+
+const v: string = version;
+
+async function main(): Promise<void> {
+  const options: HearthOptions = {
+    storage: 'indexeddb',
+    key: 'shop',
+    profile: { halfLifeDays: { view: 7, purchase: 90 }, weights: { click: 2 }, segments: { lapsedDays: 60 } },
+    now: () => Date.now(),
+    autosave: 500,
+    wasmBinary: wasmBytes,
+    locateFile: (path: string, prefix: string) => prefix + path,
+  };
+  const hearth: Hearth = await createHearth(options);
+  await createHearth();
+  await createHearth({ storage: 'memory', snapshot: new Uint8Array(0) });
+  await createHearth({ storage: createLocalStorage({ localStorage: window.localStorage }) });
+  await createHearth({ storage: createIndexedDBStorage({ name: 'hearth', store: 'state' }) });
+
+  const status: HearthStatus = hearth.status;
+  const reason: string | null = hearth.statusReason;
+  const revision: number = hearth.revision;
+
+  const loaded: CatalogLoadResult = hearth.catalog.load('[{"id":"sku-1"}]', { replace: true });
+  hearth.catalog.load(new Uint8Array(0));
+  hearth.catalog.load(new ArrayBuffer(0));
+  hearth.catalog.load([{ id: 'sku-2', title: 'Trail runner' }]);
+  const n: number = loaded.items + loaded.size;
+  for (const r of loaded.rejected) {
+    const where: string | null = r.field;
+    const id: string | null = r.id;
+    console.log(r.index, where, id, r.message);
+  }
+  hearth.catalog.remove('sku-1');
+  const size: number = hearth.catalog.size;
+
+  const outcome: TrackOutcome = hearth.track({ type: 'view', item: 'sku-2', id: 'evt-1', ts: Date.now() });
+  hearth.track({ type: 'search', query: 'trail shoes' });
+  hearth.track({ type: 'purchase', item: 'sku-2', value: 80, quantity: 2, deal: true, ts: new Date() });
+  hearth.track({ type: 'dwell', item: 'sku-2', value: 30 });
+  const many: TrackManyResult = hearth.trackMany([{ type: 'click', item: 'sku-2' }]);
+  const code: HearthErrorCode | undefined = many.rejected[0]?.code;
+
+  const me: Profile = hearth.profile();
+  const top: Interest | undefined = me.interests[0];
+  const days: number | null = me.rfm.daysSinceActive;
+  const words: string[] = me.summary;
+  hearth.profile.forget('brand:acme');
+
+  hearth.preferences.set({ likes: ['trail'], dislikes: ['formal'] });
+  hearth.preferences.set({ likes: ['trail'] });
+  const prefs: { likes: string[]; dislikes: string[] } = hearth.preferences.get();
+  hearth.preferences.like('running');
+  hearth.preferences.dislike('neon');
+
+  const blob: Uint8Array = hearth.exportState();
+  const json: string = hearth.exportJSON();
+  await hearth.save();
+  await hearth.erase();
+
+  const off = hearth.on('change', ({ revision }) => console.log(revision + 1));
+  off();
+  const onError = (e: HearthError) => console.log(e.code, e.message, e.cause);
+  hearth.on('error', onError);
+  hearth.off('error', onError);
+  hearth.close();
+
+  try {
+    await createHearth({ storage: 'memory' });
+  } catch (e) {
+    if (e instanceof HearthError) {
+      const c: HearthErrorCode = e.code;
+      const name: 'HearthError' = e.name;
+      console.log(c, name);
+    }
+  }
+  const mine = new HearthError('INVALID_ARGUMENT', 'bad', { cause: new Error('x') });
+
+  const adapter: StorageAdapter = {
+    async get(key: string) {
+      const text = localStorage.getItem(key);
+      return text === null ? null : base64ToBytes(text);
+    },
+    async set(key: string, bytes: Uint8Array) {
+      localStorage.setItem(key, bytesToBase64(bytes));
+    },
+    async delete(key: string) {
+      localStorage.removeItem(key);
+    },
+  };
+  const memory: StorageAdapter = createMemoryStorage();
+  if (isStorageAdapter(adapter)) await createHearth({ storage: adapter });
+
+  // ---- misuse that must not compile ----
+  // @ts-expect-error unknown storage name
+  await createHearth({ storage: 'indexdb' });
+  // @ts-expect-error the clock returns milliseconds, not a Date
+  await createHearth({ now: () => new Date() });
+  // @ts-expect-error unknown event type
+  hearth.track({ type: 'teleport', item: 'sku-2' });
+  // @ts-expect-error item ids are strings
+  hearth.track({ type: 'view', item: 42 });
+  // @ts-expect-error ts is a number or a Date, not a string
+  hearth.track({ type: 'view', item: 'sku-2', ts: '2025-01-01' });
+  // @ts-expect-error there is no 'reward' event in this version
+  hearth.on('reward', () => {});
+  // @ts-expect-error 'change' carries { revision }, not an error
+  hearth.on('change', (e: HearthError) => e.code);
+  // @ts-expect-error the constructor is hidden; use createHearth()
+  new Hearth();
+  // @ts-expect-error status is read-only
+  hearth.status = 'ready';
+  // @ts-expect-error an adapter needs delete()
+  const partial: StorageAdapter = { async get() { return null; }, async set() {} };
+  // @ts-expect-error not a HearthErrorCode
+  const wrong: HearthErrorCode = 'OOPS';
+
+  console.log(v, status, reason, revision, n, size, outcome, code, top, days, words, prefs, blob, json, mine, memory, partial, wrong);
+}
+
+void main();
