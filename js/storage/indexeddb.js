@@ -28,56 +28,58 @@ export function createIndexedDBStorage(options = {}) {
   /** @returns {Promise<IDBDatabase>} */
   function open() {
     if (opening) return opening;
-    const p = new Promise((resolve, reject) => {
+    const p = (async () => {
       /** @type {IDBFactory | undefined} */
-      let factory;
-      try {
-        factory = options.indexedDB ?? globalThis.indexedDB;
-      } catch (e) {
-        reject(e);
-        return;
+      const factory = options.indexedDB ?? globalThis.indexedDB;
+      if (!factory) throw new HearthError('UNAVAILABLE', 'IndexedDB is not available in this environment');
+      // Open whatever version exists; only when our store is missing (a new
+      // database, or one another library created) upgrade to add it.
+      let db = await request(factory, undefined);
+      if (!db.objectStoreNames.contains(storeName)) {
+        const next = db.version + 1;
+        db.close();
+        db = await request(factory, next);
       }
-      if (!factory) {
-        reject(new HearthError('UNAVAILABLE', 'IndexedDB is not available in this environment'));
-        return;
-      }
-      /** @type {IDBOpenDBRequest} */
-      let req;
-      try {
-        req = factory.open(name, 1);
-      } catch (e) {
-        reject(e); // SecurityError in some private modes and sandboxed frames
-        return;
-      }
+      const conn = db;
+      const forget = () => {
+        if (opening === p) opening = null;
+      };
+      // Another tab wants to upgrade: step aside, reopen on next use.
+      conn.onversionchange = () => {
+        forget();
+        conn.close();
+      };
+      // The browser closed the connection (storage cleared, disk error).
+      conn.onclose = forget;
+      return conn;
+    })();
+    opening = p;
+    p.catch(() => {
+      if (opening === p) opening = null; // a failed open is retried next time
+    });
+    return p;
+  }
+
+  /**
+   * @param {IDBFactory} factory
+   * @param {number | undefined} version
+   * @returns {Promise<IDBDatabase>}
+   */
+  function request(factory, version) {
+    return new Promise((resolve, reject) => {
+      // open() throws SecurityError in some private modes and sandboxed frames.
+      const req = version === undefined ? factory.open(name) : factory.open(name, version);
       req.onupgradeneeded = () => {
         const db = req.result;
         if (!db.objectStoreNames.contains(storeName)) db.createObjectStore(storeName);
       };
-      req.onsuccess = () => {
-        const db = req.result;
-        const forget = () => {
-          if (opening === p) opening = null;
-        };
-        // Another tab wants to upgrade: step aside, reopen on next use.
-        db.onversionchange = () => {
-          forget();
-          db.close();
-        };
-        // The browser closed the connection (storage cleared, disk error).
-        db.onclose = forget;
-        resolve(db);
-      };
+      req.onsuccess = () => resolve(req.result);
       req.onerror = () => reject(req.error ?? new Error('IndexedDB open failed'));
       req.onblocked = () => {
         // An older connection in another tab has not closed yet; the open
         // continues once it does, so there is nothing to do but wait.
       };
     });
-    opening = p;
-    p.catch(() => {
-      if (opening === p) opening = null; // a failed open is retried next time
-    });
-    return p;
   }
 
   /**
