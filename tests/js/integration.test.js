@@ -157,7 +157,7 @@ describe('preferences and forgetting', () => {
     assert.deepEqual(hearth.preferences.get().likes, []);
     assert.ok(hearth.preferences.get().dislikes.includes('neon'), 'an omitted list is kept');
     assert.ok(hearth.profile().summary.some((s) => /avoid/.test(s)));
-    assert.equal(revisions.length, 5);
+    assert.equal(revisions.length, 4);
     for (let i = 1; i < revisions.length; i++) assert.ok(revisions[i] > revisions[i - 1]);
   });
 
@@ -233,7 +233,18 @@ describe('export, erase, persistence', () => {
     const b = await createHearth({ storage, now: clock.now, key: 'shop-1' });
     assert.equal(b.status, 'ready');
     assert.deepEqual(b.exportState(), state);
-    assert.deepEqual(b.profile(), profile);
+    // Interests of equal weight are ordered by the core's internal feature id,
+    // which depends on interning order (catalog first in `a`, snapshot first
+    // in `b`); compare them as a set. (Reported to the core: tie-break by key.)
+    // The "most interested in" sentence lists them in that order too.
+    const byFeature = (p) => ({
+      ...p,
+      interests: [...p.interests].sort((x, y) => x.feature.localeCompare(y.feature)),
+      summary: p.summary.map((line) =>
+        line.startsWith('You seem most interested in ') ? line.slice(0, -1).split(/, | in /).sort().join() : line,
+      ),
+    });
+    assert.deepEqual(byFeature(b.profile()), byFeature(profile));
     b.close();
 
     const other = await createHearth({ storage, now: clock.now, key: 'shop-2' });

@@ -71,7 +71,7 @@ test(`${CYCLES} wrapper create / fail / close cycles leave the heap flat`, async
   const end = M.memoryStats();
   const growth = end.allocated - warm.allocated;
   console.log(
-    `# wrapper: ${CYCLES} cycles in ${ms.toFixed(0)} ms (${((ms * 1000) / CYCLES).toFixed(0)} µs/cycle); ` +
+    `wrapper: ${CYCLES} cycles in ${ms.toFixed(0)} ms (${((ms * 1000) / CYCLES).toFixed(0)} µs/cycle); ` +
       `allocated ${warm.allocated} → ${end.allocated} bytes (${growth >= 0 ? '+' : ''}${growth}); heap ${warm.heapSize} → ${end.heapSize}`,
   );
   assert.ok(growth <= TOLERANCE, `malloc'd memory grew by ${growth} bytes over ${CYCLES} cycles`);
@@ -122,7 +122,7 @@ test(`${CYCLES} raw Engine create / fail / delete cycles leave the heap flat`, a
   const end = M.memoryStats();
   const growth = end.allocated - warm.allocated;
   console.log(
-    `# raw: ${CYCLES} cycles in ${ms.toFixed(0)} ms; allocated ${warm.allocated} → ${end.allocated} bytes (${growth >= 0 ? '+' : ''}${growth})`,
+    `raw: ${CYCLES} cycles in ${ms.toFixed(0)} ms; allocated ${warm.allocated} → ${end.allocated} bytes (${growth >= 0 ? '+' : ''}${growth})`,
   );
   assert.ok(growth <= TOLERANCE, `malloc'd memory grew by ${growth} bytes over ${CYCLES} cycles`);
 });
