@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { createHearth, HearthError, version } from 'hearth';
-import { createLocalStorage, createMemoryStorage } from 'hearth/storage';
+import { createIndexedDBStorage, createLocalStorage, createMemoryStorage } from 'hearth/storage';
+import { IDBFactory } from 'fake-indexeddb';
 
 import { fakeLocalStorage } from './helpers/fake.js';
 import { CATALOG, DAY, T0, manualClock } from './helpers/real.js';
@@ -286,5 +287,59 @@ describe('export, erase, persistence', () => {
     );
     const ok = await createHearth({ storage: 'memory', profile: { halfLifeDays: { view: 3 }, segments: { lapsedDays: 60 } } });
     ok.close();
+  });
+});
+
+describe('loading the module', () => {
+  test('bytes that are not wasm reject with UNAVAILABLE; the failure is not cached', async () => {
+    const junk = new Uint8Array([0, 97, 115, 109, 9, 9, 9, 9]);
+    const warn = console.warn;
+    console.warn = () => {}; // Emscripten prints the abort reason
+    try {
+      for (let i = 0; i < 2; i++) {
+        await assert.rejects(createHearth({ wasmBinary: junk }), (e) => {
+          assert.ok(e instanceof HearthError, String(e));
+          assert.equal(e.code, 'UNAVAILABLE');
+          assert.match(e.message, /failed to start/);
+          assert.ok(e.cause instanceof WebAssembly.RuntimeError);
+          return true;
+        });
+      }
+    } finally {
+      console.warn = warn;
+    }
+    const ok = await createHearth({ storage: 'memory' });
+    assert.equal(ok.status, 'ready');
+    ok.close();
+  });
+
+  test('instances share one module and stay independent', async () => {
+    const a = await createHearth({ storage: 'memory', now: manualClock().now });
+    const b = await createHearth({ storage: 'memory', now: manualClock().now });
+    a.preferences.like('a-only');
+    assert.deepEqual(b.preferences.get().likes, []);
+    a.close();
+    assert.equal(b.preferences.get().likes.length, 0, 'closing one leaves the other usable');
+    b.close();
+  });
+});
+
+describe('IndexedDB storage (fake-indexeddb)', () => {
+  test('state written by one instance is restored by the next', async () => {
+    const indexedDB = new IDBFactory();
+    const clock = manualClock();
+    const a = await createHearth({ storage: createIndexedDBStorage({ indexedDB }), now: clock.now, autosave: 10 });
+    a.catalog.load(CATALOG);
+    a.track({ type: 'purchase', item: 'sku-4', id: 'o-1' });
+    await new Promise((r) => setTimeout(r, 50)); // the debounced autosave
+    const state = a.exportState();
+    a.close();
+
+    const b = await createHearth({ storage: createIndexedDBStorage({ indexedDB }), now: clock.now });
+    assert.equal(b.status, 'ready');
+    assert.deepEqual(b.exportState(), state);
+    b.catalog.load(CATALOG);
+    assert.equal(b.track({ type: 'purchase', item: 'sku-4', id: 'o-1' }), 'duplicate', 'event ids survive a restore');
+    b.close();
   });
 });
