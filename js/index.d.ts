@@ -256,8 +256,14 @@ export interface Hearth {
 
 /**
  * Loads the wasm module (once per distinct `wasmBinary` / `locateFile`),
- * restores the user's state and resolves to a Hearth instance. Rejects with a
- * HearthError: INVALID_ARGUMENT for bad options or an invalid `snapshot`,
- * UNAVAILABLE when the wasm module cannot be loaded.
+ * restores the user's state and resolves to a Hearth instance.
+ *
+ * Rejects with a HearthError: INVALID_ARGUMENT for bad options; for a
+ * `snapshot` that cannot be restored, INVALID_ARGUMENT (not a snapshot),
+ * DATA_LOSS (truncated or corrupt) or FAILED_PRECONDITION (written by a newer
+ * SDK); UNAVAILABLE when the wasm module cannot be loaded. State in storage
+ * that cannot be restored does not reject: it is kept under `${key}:corrupt`,
+ * the instance starts fresh and an `'error'` event follows right after this
+ * promise resolves.
  */
 export function createHearth(options?: HearthOptions): Promise<Hearth>;
