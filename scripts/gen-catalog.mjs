@@ -144,7 +144,7 @@ export const BRANDS = [
   ['Harbor', ['Apparel']], ['Orbit', ['Electronics']], ['Meadow', ['Beauty', 'Kitchen']],
 ].map(([name, departments]) => ({ name, departments }));
 
-const COLOURS = ['Slate', 'Forest', 'Sand', 'Rust', 'Navy', 'Charcoal', 'Sage', 'Ochre', 'Ivory', 'Plum'];
+const COLOURS = ['Slate grey', 'Forest green', 'Sand', 'Rust red', 'Navy blue', 'Charcoal', 'Sage green', 'Ochre', 'Ivory', 'Plum'];
 const MATERIALS = {
   Shoes: ['mesh', 'leather', 'suede', 'recycled knit'],
   Apparel: ['organic cotton', 'merino wool', 'recycled polyester', 'linen'],
@@ -312,14 +312,14 @@ export function catalogToJSON(items) {
 // shape, the title's initials). Pure text, no fonts or network fetched.
 
 const ICONS = {
-  shoe: '<path d="M40 118c0-10 6-22 14-30l10 8c8 6 18 8 28 6l18-4c14-3 28 6 34 20l2 6c2 6-2 12-8 12H50c-6 0-10-4-10-10z" />',
+  shoe: '<path d="M44 88c0-7 4-12 11-12h13l11 14c5 6 12 9 20 9h9c23 0 42 10 52 25 3 4 4 9 4 14H44z" /><path d="M40 143h124v5c0 5-4 9-9 9H49c-5 0-9-4-9-9z" />',
   shirt: '<path d="M64 52l16-10h40l16 10 22 18-14 20-12-8v62H68V82l-12 8-14-20z" />',
   tent: '<path d="M100 44l58 100H42z M100 92l-22 52h44z" fill-rule="evenodd" />',
   lamp: '<path d="M76 50h48l18 48H58z M96 98h8v36h-8z M74 138h52v8H74z" />',
   cup: '<path d="M58 70h76v34c0 24-17 40-38 40s-38-16-38-40z M134 78h8c12 0 18 8 18 18s-6 18-18 18h-10v-10h10c5 0 8-3 8-8s-3-8-8-8h-8z" />',
   bolt: '<path d="M110 40L62 110h32l-8 50 50-74h-34z" />',
   drop: '<path d="M100 40c20 30 38 50 38 72a38 38 0 0 1-76 0c0-22 18-42 38-72z" />',
-  book: '<path d="M54 50h40c4 0 6 2 6 6v90c-2-4-6-6-10-6H54z M146 50h-40c-4 0-6 2-6 6v90c2-4 6-6 10-6h36z" />',
+  book: '<path d="M48 54h42c5 0 8 3 8 8v90c-2-4-6-6-10-6H48z" /><path d="M152 54h-42c-5 0-8 3-8 8v90c2-4 6-6 10-6h40z" />',
 };
 
 const XML_ESCAPES = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' };

@@ -32,8 +32,6 @@ const state = {
   revision: 0,
 };
 
-main().catch(fail);
-
 async function main() {
   setStatus('loading');
   // The store works without Hearth: the catalog renders even if the SDK
@@ -348,10 +346,17 @@ function renderProfile() {
   const summary = Array.isArray(p?.summary) ? p.summary : [];
   const rfm = p?.rfm ?? {};
   const knowsNothing = interests.length === 0 && !(Number(rfm.eventsTotal) > 0);
+  $('profile-body').hidden = false;
   $('profile-empty').hidden = !knowsNothing;
+  $('profile-empty-text').textContent =
+    'Nothing yet. Open a few products and this panel will learn what you like — and show its work.';
 
+  // A blank profile shows one friendly line, not a wall of zeros.
+  for (const section of $('profile-body').querySelectorAll('[data-learned]')) {
+    /** @type {HTMLElement} */ (section).hidden = knowsNothing;
+  }
   $('summary').replaceChildren(...summary.map((s) => el('li', '', String(s))));
-  $('summary').closest('section').hidden = summary.length === 0;
+  $('summary-section').hidden = knowsNothing || summary.length === 0;
 
   const top = interests.slice(0, MAX_INTERESTS);
   const max = Math.max(...top.map((i) => Number(i.weight) || 0), 1e-9);
@@ -387,7 +392,9 @@ function interestRow(interest, max) {
   const feature = String(interest.feature);
   // A sub-category reads better with its parents ("Shoes › Trail", not "Trail").
   const label =
-    (feature.startsWith('cat:') && state.categoryPaths.get(feature.slice(4))) || String(interest.label ?? feature);
+    (feature.startsWith('cat:') && state.categoryPaths.get(feature.slice(4))) ||
+    priceLabel(interest.label) ||
+    String(interest.label ?? feature);
   const kind = kindText(interest.kind, interest.feature);
   li.dataset.feature = String(interest.feature);
 
@@ -473,6 +480,14 @@ function categoryText(category) {
   return categoryLevels(category).join(' › ');
 }
 
+const wholeMoney = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+
+/** The core labels price bands "price 64–128" (currency-free); this store is in dollars. */
+function priceLabel(label) {
+  const m = /^price ([\d.]+)[–-]([\d.]+)$/.exec(String(label ?? ''));
+  return m ? `${wholeMoney.format(Number(m[1]))}–${wholeMoney.format(Number(m[2]))}` : null;
+}
+
 function priceText(price) {
   return typeof price === 'number' && Number.isFinite(price) ? money.format(price) : '—';
 }
@@ -549,7 +564,13 @@ function showNotice(message) {
 
 function fail(err) {
   setStatus('failed');
+  $('profile-body').hidden = true;
+  $('profile-empty').hidden = false;
+  $('profile-empty-text').textContent = 'Personalization is off: Hearth could not start in this browser.';
   const code = err instanceof HearthError ? ` (${err.code})` : '';
   showNotice(`Hearth could not start${code}: ${err?.message ?? err}. The store still works, without personalization.`);
   console.error(err);
 }
+
+// Last, so every module-level constant above is initialised first.
+main().catch(fail);
