@@ -6,10 +6,10 @@
 namespace hearth::bindings {
 namespace {
 
-// `json` arrives as bytes or text (Embind copies a Uint8Array or a string
-// into one std::string — a single memcpy, no per-byte calls).
+// `input` is a Uint8Array or a string (see BytesIn).
 // Returns {loaded, rejected: [{index, id, field, message}]} or {error}.
-val LoadCatalog(EngineHandle& h, const std::string& json, bool replace) {
+val LoadCatalog(EngineHandle& h, const val& input, bool replace) {
+  const std::string json = BytesIn(input);
   auto r = h.engine().LoadCatalog(json, replace ? LoadMode::kReplace : LoadMode::kUpsert);
   if (!r.ok()) return Failure(r.status());
   val out = val::object();

@@ -57,6 +57,17 @@ inline emscripten::val BytesOut(std::string_view bytes) {
       .call<emscripten::val>("slice");
 }
 
+// Bytes from JS: a Uint8Array is copied into the wasm heap with one
+// HEAPU8.set (Embind's own std::string conversion copies byte by byte in
+// 3.1.6); a string goes through Embind's UTF-8 encoder.
+inline std::string BytesIn(const emscripten::val& input) {
+  if (input.isString()) return input.as<std::string>();
+  const size_t n = input["length"].as<size_t>();
+  std::string out(n, '\0');
+  emscripten::val(emscripten::typed_memory_view(n, reinterpret_cast<uint8_t*>(out.data()))).call<void>("set", input);
+  return out;
+}
+
 inline emscripten::val StringArray(const std::vector<std::string>& v) {
   emscripten::val a = emscripten::val::array();
   for (size_t i = 0; i < v.size(); ++i) a.set(i, v[i]);

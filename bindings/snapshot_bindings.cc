@@ -10,7 +10,7 @@ namespace {
 val ExportState(EngineHandle& h) { return BytesOut(h.engine().ExportSnapshot()); }
 
 // null, or {code, message}; on error nothing in the engine changed.
-val RestoreState(EngineHandle& h, const std::string& blob) { return ErrorOrNull(h.engine().RestoreSnapshot(blob)); }
+val RestoreState(EngineHandle& h, const val& blob) { return ErrorOrNull(h.engine().RestoreSnapshot(BytesIn(blob))); }
 
 // The user's data as JSON text, or {error} for a bad clock.
 val ExportJson(EngineHandle& h, double now_ms) {

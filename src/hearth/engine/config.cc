@@ -14,12 +14,12 @@ absl::Status Bad(std::string_view where, std::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat("profile option ", where, " ", what));
 }
 
-absl::Status ReadNumber(od::value v, std::string_view where, double* out) {
+absl::Status ReadNumber(simdjson::simdjson_result<od::value> v, std::string_view where, double* out) {
   if (v.get_double().get(*out) != simdjson::SUCCESS || !std::isfinite(*out)) return Bad(where, "must be a finite number");
   return absl::OkStatus();
 }
 
-absl::Status ReadPerType(od::value v, std::string_view where, std::array<double, kEventTypes>* out) {
+absl::Status ReadPerType(simdjson::simdjson_result<od::value> v, std::string_view where, std::array<double, kEventTypes>* out) {
   od::object obj;
   if (v.get_object().get(obj) != simdjson::SUCCESS) return Bad(where, "must be an object keyed by event type");
   for (auto f : obj) {
@@ -34,7 +34,7 @@ absl::Status ReadPerType(od::value v, std::string_view where, std::array<double,
   return absl::OkStatus();
 }
 
-absl::Status ReadSegments(od::value v, SegmentRules* r) {
+absl::Status ReadSegments(simdjson::simdjson_result<od::value> v, SegmentRules* r) {
   od::object obj;
   if (v.get_object().get(obj) != simdjson::SUCCESS) return Bad("segments", "must be an object");
   for (auto f : obj) {

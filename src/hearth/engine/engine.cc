@@ -146,7 +146,7 @@ absl::StatusOr<TrackOutcome> Engine::Track(const TrackEvent& e, double now_ms) {
 
 ProfileSummary Engine::Summarize(int64_t now_ms) const {
   ProfileSummary s;
-  for (const auto& [f, w] : profile_.TopInterests(now_ms, 10))
+  for (const auto& [f, w] : profile_.TopInterests(now_ms, 10, &features_))
     s.interests.push_back(Interest{features_.key(f), features_.label(f), std::string(KindName(features_.kind(f))), w});
   const Segment seg = profile_.segment(now_ms);
   s.segment = std::string(SegmentName(seg));

@@ -165,15 +165,16 @@ double Profile::Affinity(FeatureId feature, int64_t now_ms) const {
   return sum;
 }
 
-std::vector<std::pair<FeatureId, double>> Profile::TopInterests(int64_t now_ms, size_t limit) const {
+std::vector<std::pair<FeatureId, double>> Profile::TopInterests(int64_t now_ms, size_t limit,
+                                                                const FeatureDictionary* dict) const {
   std::vector<std::pair<FeatureId, double>> out;
   for (const auto& [f, a] : affinities_) {
     double w = Affinity(f, now_ms);
     if (w > 1e-3) out.emplace_back(f, w);
   }
-  // Ties broken by id so the order is deterministic across platforms.
-  std::sort(out.begin(), out.end(), [](const auto& x, const auto& y) {
-    return x.second != y.second ? x.second > y.second : x.first < y.first;
+  std::sort(out.begin(), out.end(), [dict](const auto& x, const auto& y) {
+    if (x.second != y.second) return x.second > y.second;
+    return dict ? dict->key(x.first) < dict->key(y.first) : x.first < y.first;
   });
   if (out.size() > limit) out.resize(limit);
   return out;
@@ -188,7 +189,8 @@ int Profile::PurchasesWithin(int64_t now_ms, int days) const {
 Segment Profile::segment(int64_t now_ms) const {
   const SegmentRules& r = config_.segments;
   const PurchaseStats& p = purchases_;
-  const bool active = total_events() > 0 && now_ms - last_active_ms_ < r.disengaged_days * kDayMs;
+  // A blank profile is new, not disengaged: there is nothing to lapse from.
+  const bool active = total_events() == 0 || now_ms - last_active_ms_ < r.disengaged_days * kDayMs;
   if (p.count == 0) return active ? Segment::kNew : Segment::kDisengaged;
   if (!active) return Segment::kDisengaged;
   if (now_ms - p.last_ms >= r.lapsed_days * kDayMs) return Segment::kLapsed;

@@ -21,7 +21,8 @@
 // kMaxPurchaseGroups categories and brands in the purchase aggregates.
 //
 // Lifecycle segments, evaluated in this order (thresholds in SegmentRules):
-//   new                     no purchase yet, active within `disengaged_days`
+//   new                     no purchase yet, and no events at all or active
+//                           within `disengaged_days`
 //   disengaged              no activity for `disengaged_days` (30) days
 //   lapsed                  bought before, but not for `lapsed_days` (90) days
 //   deal_seeker             >= `deal_min_purchases` (2) purchases and at least
@@ -152,8 +153,11 @@ class Profile {
 
   // The decayed interest in `feature` at `now_ms` (0 when unknown).
   double Affinity(FeatureId feature, int64_t now_ms) const;
-  // All interests with positive weight at `now_ms`, strongest first.
-  std::vector<std::pair<FeatureId, double>> TopInterests(int64_t now_ms, size_t limit) const;
+  // All interests with positive weight at `now_ms`, strongest first. Ties go
+  // by feature key when `dict` is given (stable across restores, which may
+  // assign different ids), else by id.
+  std::vector<std::pair<FeatureId, double>> TopInterests(int64_t now_ms, size_t limit,
+                                                         const FeatureDictionary* dict = nullptr) const;
 
   Segment segment(int64_t now_ms) const;
   // Purchases within the last `days` days (saturates at kPurchaseRing).

@@ -1,0 +1,81 @@
+#include "hearth/common/text.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "hearth/common/bytes.h"
+#include "hearth/common/hash.h"
+
+namespace hearth {
+namespace {
+
+struct TimeCase {
+  const char* text;
+  bool ok;
+  int64_t ms;
+};
+
+TEST(ParseTimestampTest, AcceptsIsoDatesAndRejectsTheRest) {
+  constexpr TimeCase kCases[] = {
+      {"1970-01-01", true, 0},
+      {"2026-11-25", true, 1795564800000},
+      {"2026-11-25T10:00:00Z", true, 1795600800000},
+      {"2026-11-25T10:00Z", true, 1795600800000},
+      {"2026-11-25T10:00:00.250Z", true, 1795600800250},
+      {"2026-11-25T12:00:00+02:00", true, 1795600800000},
+      {"2026-11-25T05:30:00-04:30", true, 1795600800000},
+      {"2024-02-29", true, 1709164800000},
+      {"2023-02-29", false, 0},
+      {"2026-13-01", false, 0},
+      {"2026-11-25T10:00:00", false, 0},  // no zone: ambiguous
+      {"2026-11-25T24:00:00Z", false, 0},
+      {"25/11/2026", false, 0},
+      {"", false, 0},
+      {"2026-11-25Tjunk", false, 0},
+  };
+  for (const TimeCase& c : kCases) {
+    SCOPED_TRACE(c.text);
+    int64_t ms = -1;
+    EXPECT_EQ(ParseTimestamp(c.text, &ms), c.ok);
+    if (c.ok) EXPECT_EQ(ms, c.ms);
+  }
+}
+
+TEST(TextTest, NormalisesKeysAndTokenisesQueries) {
+  EXPECT_EQ(NormalizeKey("  Trail   Shoes\t"), "trail shoes");
+  EXPECT_THAT(Tokenize("Waterproof, TRAIL-running shoes!"),
+              ::testing::ElementsAre("waterproof", "trail-running", "shoes"));
+}
+
+TEST(JsonWriterTest, EscapesStrings) {
+  JsonWriter j;
+  j.BeginObject();
+  j.Key("a\"b");
+  j.String("line\nbreak\x01");
+  j.Key("n");
+  j.Double(NAN);
+  j.EndObject();
+  EXPECT_EQ(j.str(), R"({"a\"b":"line\nbreak\u0001","n":null})");
+}
+
+TEST(HashTest, MatchesPublishedVectors) {
+  EXPECT_EQ(Crc32("123456789"), 0xCBF43926u);
+  EXPECT_EQ(Crc32(""), 0u);
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ull);
+  EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cull);
+}
+
+TEST(BytesTest, ReaderNeverReadsPastTheEnd) {
+  ByteWriter w;
+  w.U32(5);
+  w.Str("hello");
+  ByteReader r(std::string_view(w.data()).substr(0, 7));
+  uint32_t n;
+  std::string s;
+  EXPECT_TRUE(r.U32(&n));
+  EXPECT_FALSE(r.Str(&s, 100));
+  ByteReader limited(w.data().substr(4));
+  EXPECT_FALSE(limited.Str(&s, 4));  // over the caller's limit
+}
+
+}  // namespace
+}  // namespace hearth
