@@ -205,23 +205,32 @@ if (isMain) {
     process.stderr.write(`demo server: PORT must be an integer in [0, 65535], got "${raw}"\n`);
     process.exit(2);
   }
-  let running;
-  try {
-    running = await startServer({ port: Number(raw), log: (line) => process.stderr.write(`${line}\n`) });
-  } catch (e) {
-    process.stderr.write(`demo server: ${e.message}\n`);
-    process.exit(1);
-  }
-  process.stdout.write(`Hearth demo: ${running.url}\n`);
+  // Handlers first: a signal that arrives while starting (or right after the
+  // URL is printed) must still end the process cleanly.
+  /** @type {{ close: () => Promise<void> } | null} */
+  let running = null;
   let stopping = false;
   const stop = (signal) => {
     if (stopping) return;
     stopping = true;
     process.stderr.write(`demo server: ${signal}, closing\n`);
+    if (!running) process.exit(0);
     running.close().then(() => process.exit(0));
     // Do not hang on a stuck connection.
     setTimeout(() => process.exit(0), 2000).unref();
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+
+  try {
+    running = await startServer({ port: Number(raw), log: (line) => process.stderr.write(`${line}\n`) });
+  } catch (e) {
+    process.stderr.write(`demo server: ${e.message}\n`);
+    process.exit(1);
+  }
+  if (stopping) {
+    await running.close();
+    process.exit(0);
+  }
+  process.stdout.write(`Hearth demo: ${running.url}\n`);
 }

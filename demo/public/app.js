@@ -372,7 +372,7 @@ function renderProfile() {
     else $('interests-title').focus();
   }
 
-  $('segment').textContent = knowsNothing || !p?.segment ? 'Not enough to tell yet' : humanize(p.segment);
+  $('segment').textContent = knowsNothing || !p?.segment ? 'Not enough to tell yet' : segmentText(p.segment);
 
   $('rfm').replaceChildren(
     rfmItem('Events', count(rfm.eventsTotal)),
@@ -508,6 +508,20 @@ const KIND_NAMES = { cat: 'category', category: 'category', tag: 'tag', brand: '
 function kindText(kind, feature) {
   const k = String(kind ?? String(feature).split(':')[0]).toLowerCase();
   return KIND_NAMES[k] ?? k;
+}
+
+const SEGMENT_NAMES = {
+  new: 'New visitor',
+  disengaged: 'Drifting away',
+  lapsed: 'Lapsed customer',
+  deal_seeker: 'Deal seeker',
+  brand_advocate: 'Brand advocate',
+  multi_category: 'Multi-category shopper',
+  single_category_regular: 'Single-category regular',
+};
+
+function segmentText(segment) {
+  return SEGMENT_NAMES[segment] ?? humanize(segment);
 }
 
 function humanize(text) {
