@@ -19,7 +19,9 @@ using emscripten::val;
 // calls that return plain numbers (so that track() allocates no JS object).
 class EngineHandle {
  public:
-  EngineHandle() : engine_(Engine::Create(ProfileConfig{}).value()) {}
+  // Default options always validate; `*` avoids linking StatusOr::value()'s
+  // throw path (and absl::Status::ToString with it).
+  EngineHandle() : engine_(*Engine::Create(ProfileConfig{})) {}
 
   // null, or {code, message} when the options are invalid (state unchanged).
   val Configure(const std::string& profile_json) {
