@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "bindings/engine_handle.h"
+#include "hearth/engine/batch.h"
 
 namespace hearth::bindings {
 namespace {
@@ -24,6 +25,27 @@ val MemoryStats() {
   return out;
 }
 
+// Many events in one call: `input` is a JSON array of events (string or
+// UTF-8 bytes). Returns {recorded, duplicates, rejected: [{index, code,
+// message}]} or {error} (then nothing was recorded).
+val TrackBatch(EngineHandle& h, const val& input, double now_ms) {
+  auto r = hearth::TrackBatch(h.engine(), BytesIn(input), now_ms);
+  if (!r.ok()) return Failure(r.status());
+  val out = val::object();
+  out.set("recorded", static_cast<double>(r->recorded));
+  out.set("duplicates", static_cast<double>(r->duplicates));
+  val rejected = val::array();
+  for (size_t i = 0; i < r->rejected.size(); ++i) {
+    val o = val::object();
+    o.set("index", static_cast<double>(r->rejected[i].index));
+    o.set("code", CodeName(r->rejected[i].status.code()));
+    o.set("message", std::string(r->rejected[i].status.message()));
+    rejected.set(i, o);
+  }
+  out.set("rejected", rejected);
+  return out;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(hearth_engine) {
@@ -38,6 +60,7 @@ EMSCRIPTEN_BINDINGS(hearth_engine) {
       .function("forget", &EngineHandle::Forget)
       .function("revision", &EngineHandle::Revision);
   emscripten::function("version", &Version);
+  emscripten::function("trackBatch", &TrackBatch);
   emscripten::function("memoryStats", &MemoryStats);
 }
 

@@ -431,24 +431,45 @@ export class Hearth {
     if (!Array.isArray(events)) throw invalidArgument('trackMany(events) needs an array of events');
     this.#assertOpen();
     const before = this.#lastRevision;
-    let recorded = 0;
-    let duplicates = 0;
     /** @type {{ index: number, code: string, message: string }[]} */
     const rejected = [];
-    try {
-      for (let i = 0; i < events.length; i++) {
-        try {
-          if (this.#trackOne(events[i], `trackMany(events): events[${i}]`) === 'recorded') recorded++;
-          else duplicates++;
-        } catch (e) {
-          // Only a dead module or a closed instance stops the batch.
-          if (!(e instanceof HearthError) || this.#closed || brokenModules.has(this.#M)) throw e;
-          rejected.push({ index: i, code: e.code, message: e.message });
-        }
+    // Validate here (messages name events[i]), then cross into wasm once: the
+    // valid events go as one JSON batch that the core parses with simdjson.
+    const batch = [];
+    const origin = [];
+    for (let i = 0; i < events.length; i++) {
+      try {
+        const e = this.#normalizeEvent(events[i], `trackMany(events): events[${i}]`);
+        const out = { type: e.type, ts: e.ts };
+        if (e.item) out.item = e.item;
+        if (e.id) out.id = e.id;
+        if (e.query) out.query = e.query;
+        if (!Number.isNaN(e.value)) out.value = e.value;
+        if (e.quantity !== 1) out.quantity = e.quantity;
+        if (e.deal) out.deal = true;
+        batch.push(out);
+        origin.push(i);
+      } catch (e) {
+        if (!(e instanceof HearthError)) throw e;
+        rejected.push({ index: i, code: e.code, message: e.message });
       }
-    } finally {
-      if (!this.#closed && !brokenModules.has(this.#M) && this.#refreshRevision() !== before) this.#changed();
     }
+    let recorded = 0;
+    let duplicates = 0;
+    if (batch.length > 0) {
+      try {
+        const r = this.#call((M, e) => this.#unwrap(M.trackBatch(e, JSON.stringify(batch), this.#nowMs())));
+        recorded = r.recorded;
+        duplicates = r.duplicates;
+        for (const x of r.rejected) {
+          const index = origin[x.index];
+          rejected.push({ index, code: x.code, message: `trackMany(events): events[${index}]: ${x.message}` });
+        }
+      } finally {
+        if (!this.#closed && !brokenModules.has(this.#M) && this.#refreshRevision() !== before) this.#changed();
+      }
+    }
+    rejected.sort((a, b) => a.index - b.index);
     return { recorded, duplicates, rejected };
   }
 
@@ -690,7 +711,7 @@ export class Hearth {
    * @param {string} where
    * @returns {'recorded' | 'duplicate'}
    */
-  #trackOne(event, where) {
+  #normalizeEvent(event, where) {
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       throw invalidArgument(`${where} must be an object such as { type: 'view', item: 'sku-1' }`);
     }
@@ -721,6 +742,11 @@ export class Hearth {
     if (deal === undefined || deal === null) deal = false;
     else if (typeof deal !== 'boolean') throw invalidArgument(`${where}: deal must be a boolean, not ${describe(deal)}`);
 
+    return { type, item, id, ts, now, query, value, quantity, deal };
+  }
+
+  #trackOne(event, where) {
+    const { type, item, id, ts, now, query, value, quantity, deal } = this.#normalizeEvent(event, where);
     return this.#call((M, e) => {
       const r = e.track(type, item, id, ts, now, query, value, quantity, deal);
       if (r === 0) return 'recorded';
@@ -729,6 +755,7 @@ export class Hearth {
       throw new HearthError(err?.code ?? 'INTERNAL', err?.message ?? 'the event was rejected');
     });
   }
+
 
   /**
    * @param {unknown} input

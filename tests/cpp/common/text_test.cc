@@ -73,7 +73,8 @@ TEST(BytesTest, ReaderNeverReadsPastTheEnd) {
   std::string s;
   EXPECT_TRUE(r.U32(&n));
   EXPECT_FALSE(r.Str(&s, 100));
-  ByteReader limited(w.data().substr(4));
+  const std::string tail = w.data().substr(4);
+  ByteReader limited(tail);
   EXPECT_FALSE(limited.Str(&s, 4));  // over the caller's limit
 }
 

@@ -146,6 +146,21 @@ export function createFakeModule() {
 
   Object.assign(M, {
     Engine,
+    // Like the core's TrackBatch: a JSON array of events, one call.
+    trackBatch(engine, json, now) {
+      const events = JSON.parse(json);
+      let recorded = 0;
+      let duplicates = 0;
+      const rejected = [];
+      events.forEach((ev, index) => {
+        const r = engine.track(ev.type, ev.item ?? '', ev.id ?? '', ev.ts ?? now, now, ev.query ?? '',
+          ev.value ?? NaN, ev.quantity ?? 1, ev.deal ?? false);
+        if (r === 0) recorded++;
+        else if (r === 1) duplicates++;
+        else rejected.push({ index, ...engine.lastError() });
+      });
+      return { recorded, duplicates, rejected };
+    },
     loadCatalog(engine, bytes, replace) {
       M.calls.push('loadCatalog');
       maybeThrow('loadCatalog');

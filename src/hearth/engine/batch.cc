@@ -1,0 +1,129 @@
+#include "hearth/engine/batch.h"
+
+#include <cmath>
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "simdjson.h"
+
+namespace hearth {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+// One parsed event with its own storage (TrackEvent holds views).
+struct OwnedEvent {
+  std::string type, item, id, query;
+  double ts = std::numeric_limits<double>::quiet_NaN();
+  double value = std::numeric_limits<double>::quiet_NaN();
+  double quantity = 1;
+  bool deal = false;
+  std::string error;  // non-empty: rejected while parsing
+
+  // An event without "ts" happened now.
+  TrackEvent View(double now_ms) const {
+    return TrackEvent{type, item, id, std::isnan(ts) ? now_ms : ts, query, value, quantity, deal};
+  }
+};
+
+bool IsValueError(simdjson::error_code e) {
+  return e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_ERROR || e == simdjson::NUMBER_OUT_OF_RANGE ||
+         e == simdjson::STRING_ERROR;
+}
+
+// Reads one event object. Returns a document-level simdjson error, or
+// SUCCESS (with ev->error set when the event itself is malformed).
+simdjson::error_code ReadEvent(od::value v, OwnedEvent* ev) {
+  od::object obj;
+  if (auto e = v.get_object().get(obj)) {
+    if (!IsValueError(e)) return e;
+    ev->error = "each event must be an object";
+    return simdjson::SUCCESS;
+  }
+  for (auto field_result : obj) {
+    od::field field;
+    if (auto e = std::move(field_result).get(field)) return e;
+    std::string_view key;
+    if (auto e = field.unescaped_key().get(key)) {
+      if (!IsValueError(e)) return e;
+      ev->error = "event field names must be valid strings";
+      continue;
+    }
+    od::value fv = field.value();
+    simdjson::error_code e = simdjson::SUCCESS;
+    std::string_view s;
+    if (key == "type" || key == "item" || key == "id" || key == "query") {
+      e = fv.get_string().get(s);
+      if (!e) {
+        std::string& out = key == "type" ? ev->type : key == "item" ? ev->item : key == "id" ? ev->id : ev->query;
+        out.assign(s);
+      }
+    } else if (key == "ts") {
+      e = fv.get_double().get(ev->ts);
+    } else if (key == "value") {
+      e = fv.get_double().get(ev->value);
+    } else if (key == "quantity") {
+      e = fv.get_double().get(ev->quantity);
+    } else if (key == "deal") {
+      e = fv.get_bool().get(ev->deal);
+    } else if (ev->error.empty()) {
+      ev->error = absl::StrCat("unknown event field '", key.substr(0, 40),
+                               "'; use type, item, id, ts, query, value, quantity or deal");
+      continue;
+    }
+    if (e) {
+      if (!IsValueError(e)) return e;
+      if (ev->error.empty())
+        ev->error = absl::StrCat("event field '", key, "' has the wrong type (", simdjson::error_message(e), ")");
+    }
+  }
+  return simdjson::SUCCESS;
+}
+
+}  // namespace
+
+absl::StatusOr<BatchResult> TrackBatch(Engine& engine, std::string_view json, double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  simdjson::padded_string padded(json);
+  od::parser parser;
+  od::document doc;
+  od::array arr;
+  auto bad = [](simdjson::error_code e) {
+    return absl::InvalidArgumentError(absl::StrCat("event batch is not a valid JSON array of events: ",
+                                                   simdjson::error_message(e), "; nothing was recorded"));
+  };
+  if (auto e = parser.iterate(padded).get(doc)) return bad(e);
+  if (auto e = doc.get_array().get(arr)) return bad(e);
+  std::vector<OwnedEvent> events;
+  for (auto element : arr) {
+    od::value v;
+    if (auto e = std::move(element).get(v)) return bad(e);
+    if (events.size() == kMaxBatchEvents)
+      return absl::ResourceExhaustedError(
+          absl::StrCat("an event batch holds at most ", kMaxBatchEvents, " events; split it; nothing was recorded"));
+    events.emplace_back();
+    if (auto e = ReadEvent(v, &events.back())) return bad(e);
+  }
+  const char* rest;
+  if (doc.current_location().get(rest) == simdjson::SUCCESS) return bad(simdjson::TRAILING_CONTENT);
+
+  BatchResult result;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const OwnedEvent& ev = events[i];
+    if (!ev.error.empty()) {
+      result.rejected.push_back({static_cast<int64_t>(i), absl::InvalidArgumentError(ev.error)});
+      continue;
+    }
+    auto r = engine.Track(ev.View(now_ms), now_ms);
+    if (!r.ok()) {
+      result.rejected.push_back({static_cast<int64_t>(i), r.status()});
+    } else if (*r == TrackOutcome::kDuplicate) {
+      ++result.duplicates;
+    } else {
+      ++result.recorded;
+    }
+  }
+  return result;
+}
+
+}  // namespace hearth

@@ -1,0 +1,78 @@
+#include "hearth/engine/batch.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/cpp/engine/test_catalog.h"
+
+namespace hearth {
+namespace {
+
+using ::hearth::testing::kNow;
+using ::hearth::testing::kShopCatalog;
+using ::testing::HasSubstr;
+
+std::unique_ptr<Engine> ShopEngine() {
+  auto engine = *Engine::Create(ProfileConfig{});
+  EXPECT_TRUE(engine->LoadCatalog(kShopCatalog, LoadMode::kUpsert).ok());
+  return engine;
+}
+
+TEST(TrackBatchTest, AppliesGoodEventsAndReportsBadOnesByIndex) {
+  auto engine = ShopEngine();
+  auto r = TrackBatch(*engine, R"([
+    {"type": "view", "item": "trail-1"},
+    {"type": "view", "item": "nope"},
+    {"type": "purchase", "item": "tent-1", "id": "o-1", "value": 250, "deal": true},
+    {"type": "purchase", "item": "tent-1", "id": "o-1"},
+    {"type": "view", "item": "trail-1", "colour": "red"},
+    {"type": "search", "query": "merino socks", "ts": 1792999999000},
+    {"type": 7},
+    "not an event"
+  ])", kNow);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->recorded, 3u);
+  EXPECT_EQ(r->duplicates, 1u);
+  ASSERT_EQ(r->rejected.size(), 4u);
+  EXPECT_EQ(r->rejected[0].index, 1);
+  EXPECT_EQ(r->rejected[0].status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(r->rejected[1].index, 4);
+  EXPECT_THAT(r->rejected[1].status.message(), HasSubstr("unknown event field 'colour'"));
+  EXPECT_EQ(r->rejected[2].index, 6);
+  EXPECT_THAT(r->rejected[2].status.message(), HasSubstr("'type' has the wrong type"));
+  EXPECT_EQ(r->rejected[3].index, 7);
+  EXPECT_EQ(engine->Summarize(kNow).purchases_total, 1u);
+}
+
+TEST(TrackBatchTest, AStructuralErrorRecordsNothing) {
+  const char* cases[] = {
+      R"([{"type": "view", "item": "trail-1"}, {"type": "view", "item": "trail-2")",
+      R"({"type": "view", "item": "trail-1"})",
+      R"([{"type": "view", "item": "trail-1"}] [])",
+      "",
+  };
+  for (const char* json : cases) {
+    SCOPED_TRACE(json);
+    auto engine = ShopEngine();
+    const std::string before = engine->ExportSnapshot();
+    auto r = TrackBatch(*engine, json, kNow);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_EQ(engine->ExportSnapshot(), before);
+  }
+}
+
+TEST(TrackBatchTest, MatchesEventByEventTracking) {
+  auto batched = ShopEngine();
+  auto single = ShopEngine();
+  ASSERT_TRUE(TrackBatch(*batched, R"([{"type": "click", "item": "city-1", "ts": 1792990000000},
+                                       {"type": "dwell", "item": "city-1", "value": 45}])", kNow).ok());
+  TrackEvent click{"click", "city-1", "", 1792990000000};
+  TrackEvent dwell{"dwell", "city-1", "", static_cast<double>(kNow)};
+  dwell.value = 45;
+  ASSERT_TRUE(single->Track(click, kNow).ok());
+  ASSERT_TRUE(single->Track(dwell, kNow).ok());
+  EXPECT_EQ(batched->ExportSnapshot(), single->ExportSnapshot());
+}
+
+}  // namespace
+}  // namespace hearth
