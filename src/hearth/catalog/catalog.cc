@@ -412,6 +412,7 @@ absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
         absl::StrCat("catalog would hold ", final_size, " items; the limit is ", kMaxItems));
 
   // Commit: nothing below can fail.
+  ++version_;
   if (mode == LoadMode::kReplace) Clear();
   for (StagedItem& s : unique) {
     ExtractFeatures(&s);
@@ -440,10 +441,12 @@ absl::Status Catalog::Remove(std::string_view id) {
     index_[items_[victim].id] = victim;
   }
   items_.pop_back();
+  ++version_;
   return absl::OkStatus();
 }
 
 void Catalog::Clear() {
+  ++version_;
   items_.clear();
   index_.clear();
 }

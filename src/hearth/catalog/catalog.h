@@ -107,11 +107,14 @@ class Catalog {
   const std::vector<Item>& items() const { return items_; }
   size_t size() const { return items_.size(); }
   const FeatureDictionary& features() const { return *features_; }
+  // Bumped by every change, so derived indexes know when to rebuild.
+  uint64_t version() const { return version_; }
 
  private:
   FeatureDictionary* features_;
   std::vector<Item> items_;
   absl::flat_hash_map<std::string, ItemIndex> index_;
+  uint64_t version_ = 0;
 };
 
 // The price band of a price: 0 for [0, 1), then one band per doubling

@@ -140,6 +140,7 @@ absl::StatusOr<TrackOutcome> Engine::Track(const TrackEvent& e, double now_ms) {
     profile_.RememberEventId(h);
   }
   profile_.Observe(pe);
+  if (type == EventType::kPurchase) rank_.RememberPurchase(item->id);
   ++revision_;
   return TrackOutcome::kRecorded;
 }
@@ -213,17 +214,34 @@ absl::Status Engine::Forget(std::string_view what) {
   return absl::OkStatus();
 }
 
-std::string Engine::ExportSnapshot() const { return EncodeSnapshot(features_, profile_, revision_); }
+absl::StatusOr<std::vector<Pick>> Engine::Recommend(const RecommendRequest& request) {
+  if (auto s = ValidateNow(static_cast<double>(request.now_ms)); !s.ok()) return s;
+  auto picks = ranker_.Recommend(catalog_, profile_, request, &rank_, &rng_);
+  if (picks.ok()) ++revision_;  // impressions and the bandit moved
+  return picks;
+}
+
+absl::Status Engine::Feedback(const FeedbackEvent& event) {
+  if (auto s = ValidateNow(static_cast<double>(event.now_ms)); !s.ok()) return s;
+  auto s = ranker_.Feedback(catalog_, event, &rank_);
+  if (s.ok()) ++revision_;
+  return s;
+}
+
+std::string Engine::ExportSnapshot() const { return EncodeSnapshot(features_, profile_, rank_, rng_.state(), revision_); }
 
 absl::Status Engine::RestoreSnapshot(std::string_view blob) {
   SnapshotContents contents(profile_.config());
   if (auto s = DecodeSnapshot(blob, &contents); !s.ok()) return s;
   contents.Commit(&features_, &profile_, &revision_);
+  rank_ = std::move(contents.rank);
+  if (contents.has_rng) rng_.set_state(contents.rng_state);
   return absl::OkStatus();
 }
 
 void Engine::Erase() {
   profile_ = Profile(profile_.config());
+  rank_.Clear();
   ++revision_;
 }
 

@@ -25,7 +25,9 @@
 #include "absl/status/statusor.h"
 #include "hearth/catalog/catalog.h"
 #include "hearth/catalog/features.h"
+#include "hearth/common/random.h"
 #include "hearth/profile/profile.h"
+#include "hearth/rank/rank.h"
 
 namespace hearth {
 
@@ -87,6 +89,13 @@ class Engine {
   // Forgets a feature key ("brand:acme") or a plain word matching features.
   absl::Status Forget(std::string_view feature_or_word);
 
+  // Recommendations (see rank/rank.h) and what the user did with them.
+  absl::StatusOr<std::vector<Pick>> Recommend(const RecommendRequest& request);
+  absl::Status Feedback(const FeedbackEvent& event);
+  // Seeds the randomness of the bandit and exploration (tests, SSR replays).
+  void Seed(uint64_t seed) { rng_.Seed(seed); }
+  const RankState& rank_state() const { return rank_; }
+
   std::string ExportSnapshot() const;
   absl::Status RestoreSnapshot(std::string_view blob);
   std::string ExportJson(int64_t now_ms) const;
@@ -104,6 +113,9 @@ class Engine {
   FeatureDictionary features_;
   Catalog catalog_;
   Profile profile_;
+  Ranker ranker_;
+  RankState rank_;
+  Rng rng_;
   uint64_t revision_ = 0;
 };
 

@@ -22,7 +22,7 @@ class ProfileCodec {
 namespace {
 
 constexpr char kMagic[4] = {'H', 'R', 'T', 'H'};
-enum SectionTag : uint16_t { kFeaturesSection = 1, kProfileSection = 2 };
+enum SectionTag : uint16_t { kFeaturesSection = 1, kProfileSection = 2, kRankSection = 3 };
 constexpr size_t kMaxFeatureKeyBytes = 512;
 
 absl::Status Corrupt(std::string_view what) {
@@ -43,11 +43,84 @@ void EndSection(ByteWriter* w, size_t len_pos) {
 bool ValidTime(int64_t ms) { return ms >= 0 && ms <= 253402300799999LL; }
 
 // Format migrations: each step rewrites a payload of version v into v + 1.
-// There is one format so far; the chain is where the next one plugs in, and
 // tests/cpp/snapshot keeps a golden v1 blob that must always restore.
 absl::Status MigrateToCurrent(uint16_t version, std::string* /*payload*/) {
-  if (version == kSnapshotFormat) return absl::OkStatus();
+  switch (version) {
+    case 1:  // 1 → 2 added the optional rank section: a v1 payload is a valid
+             // v2 payload without it (fresh bandit, no impressions).
+    case 2:
+      return absl::OkStatus();
+  }
   return absl::FailedPreconditionError(absl::StrCat("snapshot format ", version, " has no migration"));
+}
+
+void WriteRank(const RankState& rank, const std::array<uint64_t, 4>& rng, ByteWriter* w) {
+  for (const auto& slot : rank.arms)
+    for (const ArmStats& a : slot) {
+      w->F64(a.alpha);
+      w->F64(a.beta);
+    }
+  for (const SlotDecision& d : rank.last) {
+    w->U8(d.pending ? 1 : 0);
+    w->U8(static_cast<uint8_t>(d.arm));
+    w->U32(static_cast<uint32_t>(d.items.size()));
+    for (const std::string& id : d.items) w->Str(id);
+  }
+  std::vector<std::pair<std::string_view, const Impression*>> imps;
+  for (const auto& [id, imp] : rank.impressions) imps.emplace_back(id, &imp);
+  std::sort(imps.begin(), imps.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  w->U32(static_cast<uint32_t>(imps.size()));
+  for (const auto& [id, imp] : imps) {
+    w->Str(id);
+    w->U16(imp->shown_since_click);
+    w->I64(imp->last_shown_ms);
+    w->I64(imp->rest_until_ms);
+  }
+  const size_t n = rank.purchased.size();
+  w->U32(static_cast<uint32_t>(n));
+  for (size_t i = 0; i < n; ++i) w->Str(rank.purchased[(rank.purchased_next + i) % n]);
+  for (uint64_t word : rng) w->U64(word);
+}
+
+absl::Status ReadRank(ByteReader* r, SnapshotContents* out) {
+  RankState& rank = out->rank;
+  for (auto& slot : rank.arms)
+    for (ArmStats& a : slot) {
+      if (!r->F64(&a.alpha) || !r->F64(&a.beta)) return Corrupt("truncated bandit");
+      if (!(a.alpha >= 1 && a.alpha < 1e12) || !(a.beta >= 1 && a.beta < 1e12)) return Corrupt("bandit out of range");
+    }
+  for (SlotDecision& d : rank.last) {
+    uint8_t pending, arm;
+    uint32_t n;
+    if (!r->U8(&pending) || !r->U8(&arm) || !r->U32(&n)) return Corrupt("truncated decision");
+    if (pending > 1 || arm >= kArms || n > static_cast<uint32_t>(kMaxCount)) return Corrupt("decision out of range");
+    d.pending = pending == 1;
+    d.arm = arm;
+    d.items.resize(n);
+    for (std::string& id : d.items)
+      if (!r->Str(&id, kMaxIdBytes)) return Corrupt("truncated decision item");
+  }
+  uint32_t n;
+  if (!r->U32(&n) || n > kMaxImpressions) return Corrupt("impressions too many or truncated");
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string id;
+    Impression imp;
+    if (!r->Str(&id, kMaxIdBytes) || !r->U16(&imp.shown_since_click) || !r->I64(&imp.last_shown_ms) ||
+        !r->I64(&imp.rest_until_ms))
+      return Corrupt("truncated impression");
+    if (!ValidTime(imp.last_shown_ms) || imp.rest_until_ms < 0) return Corrupt("impression time out of range");
+    if (!rank.impressions.emplace(std::move(id), imp).second) return Corrupt("impression listed twice");
+  }
+  if (!r->U32(&n) || n > kPurchasedMemory) return Corrupt("purchase memory too long or truncated");
+  for (uint32_t i = 0; i < n; ++i) {
+    std::string id;
+    if (!r->Str(&id, kMaxIdBytes)) return Corrupt("truncated purchase memory");
+    rank.RememberPurchase(id);
+  }
+  for (uint64_t& word : out->rng_state)
+    if (!r->U64(&word)) return Corrupt("truncated random state");
+  out->has_rng = true;
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -184,7 +257,8 @@ void ProfileCodec::Remap(Profile* p, const std::vector<FeatureId>& ids) {
   }
 }
 
-std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, uint64_t revision) {
+std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
+                           const std::array<uint64_t, 4>& rng_state, uint64_t revision) {
   // Only the features the profile refers to are stored, in key order.
   std::vector<FeatureId> used;
   for (const auto& [f, a] : profile.affinities()) used.push_back(f);
@@ -208,6 +282,9 @@ std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& pro
   EndSection(&payload, len_pos);
   BeginSection(&payload, kProfileSection, &len_pos);
   ProfileCodec::Write(profile, local, &payload);
+  EndSection(&payload, len_pos);
+  BeginSection(&payload, kRankSection, &len_pos);
+  WriteRank(rank, rng_state, &payload);
   EndSection(&payload, len_pos);
 
   ByteWriter out;
@@ -244,7 +321,7 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
 
   ByteReader r(payload);
   if (!r.U64(&out->revision)) return Corrupt("truncated revision");
-  bool have_features = false, have_profile = false;
+  bool have_features = false, have_profile = false, have_rank = false;
   while (!r.done()) {
     uint16_t tag;
     uint32_t len;
@@ -265,6 +342,9 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
     } else if (tag == kProfileSection && have_features && !have_profile) {
       if (auto st = ProfileCodec::Read(&s, out->feature_keys.size(), &out->profile); !st.ok()) return st;
       have_profile = true;
+    } else if (tag == kRankSection && version >= 2 && have_profile && !have_rank) {
+      if (auto st = ReadRank(&s, out); !st.ok()) return st;
+      have_rank = true;
     } else {
       return Corrupt(absl::StrCat("unexpected section ", tag));
     }

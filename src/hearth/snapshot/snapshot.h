@@ -1,7 +1,7 @@
 // The device state as one compact, checksummed binary blob.
 //
 // Example:
-//   std::string blob = hearth::EncodeSnapshot(features, profile, revision);
+//   std::string blob = hearth::EncodeSnapshot(features, profile, rank, rng.state(), revision);
 //   hearth::SnapshotContents restored(profile.config());
 //   absl::Status s = hearth::DecodeSnapshot(blob, &restored);
 //   if (s.ok()) restored.Commit(&features, &profile, &revision);
@@ -35,14 +35,18 @@
 #include "absl/status/status.h"
 #include "hearth/catalog/features.h"
 #include "hearth/profile/profile.h"
+#include "hearth/rank/rank.h"
 
 namespace hearth {
 
-inline constexpr uint16_t kSnapshotFormat = 1;
+// 1: features + profile. 2: adds the optional rank section (bandit, impressions,
+// purchases remembered for filtering, the random generator's state).
+inline constexpr uint16_t kSnapshotFormat = 2;
 inline constexpr size_t kSnapshotHeaderBytes = 16;
 inline constexpr size_t kMaxSnapshotBytes = 64u << 20;
 
-std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, uint64_t revision);
+std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
+                           const std::array<uint64_t, 4>& rng_state, uint64_t revision);
 
 // Decoded state waiting to replace the live state.
 class SnapshotContents {
@@ -57,6 +61,9 @@ class SnapshotContents {
   uint64_t revision = 0;
   std::vector<std::pair<std::string, std::string>> feature_keys;  // key, label
   Profile profile;  // feature ids are indices into feature_keys until Commit
+  RankState rank;   // empty when the blob predates format 2
+  bool has_rng = false;
+  std::array<uint64_t, 4> rng_state{};
 };
 
 absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out);

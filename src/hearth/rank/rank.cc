@@ -1,0 +1,429 @@
+#include "hearth/rank/rank.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "hearth/common/text.h"
+
+namespace hearth {
+namespace {
+
+constexpr std::string_view kSlotNames[kSlots] = {"for_you", "wow"};
+constexpr std::string_view kArmNames[kSlots][kArms] = {{"relevance", "relevance+popularity", "broader"},
+                                                       {"novel", "fresh", "trending"}};
+constexpr size_t kInterestSeeds = 24;    // strongest interests whose posting lists seed candidates
+constexpr size_t kPostingTake = 400;     // items taken from each of those lists
+constexpr size_t kPopularTake = 300;
+constexpr size_t kFreshTake = 200;
+constexpr double kMmrLambda = 0.75;
+constexpr int kWowAvoidForYouTop = 8;
+
+// Per-candidate signals, all in [0, 1] after scaling.
+struct Scored {
+  ItemIndex index;
+  double relevance = 0;
+  double broad = 0;  // relevance over top-level categories only
+  double popularity = 0;
+  double freshness = 0;
+  double novelty = 0;
+  bool liked = false;
+  bool top_category_interest = false;
+  FeatureId best_feature = ~FeatureId{0};  // the strongest contributor, for the reason
+  double score = 0;
+};
+
+double KindWeight(const FeatureDictionary& dict, FeatureId f) {
+  switch (dict.kind(f)) {
+    case FeatureKind::kCategory:
+      return dict.key(f).find('/') == std::string::npos ? 0.5 : 1.0;
+    case FeatureKind::kTag: return 0.7;
+    case FeatureKind::kBrand: return 0.6;
+    case FeatureKind::kPrice: return 0.3;
+    case FeatureKind::kOther: break;
+  }
+  return 0.3;
+}
+
+bool IsTopCategory(const FeatureDictionary& dict, FeatureId f) {
+  return dict.kind(f) == FeatureKind::kCategory && dict.key(f).find('/') == std::string::npos;
+}
+
+// The feature's value token ("cat:shoes/trail" → "trail"), for likes/dislikes.
+std::string_view Token(const std::string& key) {
+  std::string_view v = key;
+  if (size_t c = v.find(':'); c != std::string_view::npos) v.remove_prefix(c + 1);
+  if (size_t s = v.rfind('/'); s != std::string_view::npos) v.remove_prefix(s + 1);
+  return v;
+}
+
+bool Matches(const std::vector<std::string>& words, const FeatureDictionary& dict, const Item& item) {
+  if (words.empty()) return false;
+  for (FeatureId f : item.features) {
+    const std::string& key = dict.key(f);
+    for (const std::string& w : words)
+      if (key == w || Token(key) == w) return true;
+  }
+  const std::string brand = NormalizeKey(item.brand);
+  for (const std::string& w : words)
+    if (!brand.empty() && brand == w) return true;
+  return false;
+}
+
+FeatureId LeafCategory(const FeatureDictionary& dict, const Item& item) {
+  FeatureId best = ~FeatureId{0};
+  size_t depth = 0;
+  for (FeatureId f : item.features) {
+    if (dict.kind(f) != FeatureKind::kCategory) continue;
+    size_t d = std::count(dict.key(f).begin(), dict.key(f).end(), '/') + 1;
+    if (d > depth) depth = d, best = f;
+  }
+  return best;
+}
+
+FeatureId TopCategory(const FeatureDictionary& dict, const Item& item) {
+  for (FeatureId f : item.features)
+    if (IsTopCategory(dict, f)) return f;
+  return ~FeatureId{0};
+}
+
+double Similarity(const FeatureDictionary& dict, const Item& a, const Item& b) {
+  const FeatureId la = LeafCategory(dict, a), lb = LeafCategory(dict, b);
+  if (la != ~FeatureId{0} && la == lb) return 1;
+  const FeatureId ta = TopCategory(dict, a), tb = TopCategory(dict, b);
+  if (ta != ~FeatureId{0} && ta == tb) return 0.5;
+  return 0;
+}
+
+std::string Label(const FeatureDictionary& dict, FeatureId f) {
+  if (f == ~FeatureId{0}) return "";
+  return dict.label(f);
+}
+
+std::string ForYouReason(const FeatureDictionary& dict, const Item& item, const Scored& s, bool cold) {
+  if (s.liked) {
+    for (FeatureId f : item.features)
+      if (dict.kind(f) != FeatureKind::kPrice) return absl::StrCat("Matches what you told us you like: ", dict.label(f));
+  }
+  if (cold || s.best_feature == ~FeatureId{0}) return "Popular with shoppers right now";
+  const FeatureId f = s.best_feature;
+  switch (dict.kind(f)) {
+    case FeatureKind::kBrand: return absl::StrCat("More from ", dict.label(f), ", a brand you keep coming back to");
+    case FeatureKind::kTag: return absl::StrCat("Because you like ", dict.label(f), " things");
+    case FeatureKind::kPrice: return "In the price range you usually look at";
+    default: return absl::StrCat("Because you browse ", dict.label(f), " often");
+  }
+}
+
+std::string WowReason(const FeatureDictionary& dict, const Item& item, const Scored& s, int arm) {
+  const std::string leaf = Label(dict, LeafCategory(dict, item));
+  const std::string top = Label(dict, TopCategory(dict, item));
+  std::string where = leaf.empty() ? "something new" : absl::StrCat("New to you: ", leaf);
+  if (s.top_category_interest && !top.empty() && top != leaf)
+    absl::StrAppend(&where, ", next to the ", top, " you browse");
+  if (arm == 1 && s.freshness > 0.5) return absl::StrCat(where, " — just arrived");
+  if (arm == 2 && s.popularity > 0.5) return absl::StrCat(where, " — trending now");
+  return where;
+}
+
+// Greedy MMR: picks `count` from `pool` (sorted by score) trading score for
+// category diversity.
+std::vector<Scored> Diversify(const Catalog& catalog, std::vector<Scored> pool, size_t count) {
+  std::vector<Scored> out;
+  const size_t window = std::min(pool.size(), count * 5 + 20);
+  pool.resize(window);
+  std::vector<bool> used(pool.size(), false);
+  while (out.size() < count && out.size() < pool.size()) {
+    double best = -1e300;
+    size_t best_i = 0;
+    for (size_t i = 0; i < pool.size(); ++i) {
+      if (used[i]) continue;
+      double sim = 0;
+      for (const Scored& o : out)
+        sim = std::max(sim, Similarity(catalog.features(), catalog.item(pool[i].index), catalog.item(o.index)));
+      const double mmr = kMmrLambda * pool[i].score - (1 - kMmrLambda) * sim;
+      if (mmr > best) best = mmr, best_i = i;
+    }
+    used[best_i] = true;
+    out.push_back(pool[best_i]);
+  }
+  return out;
+}
+
+// Keeps the impressions map within kMaxImpressions by forgetting the ones
+// shown longest ago (their rest is over, or nearly).
+void TrimImpressions(RankState* state) {
+  if (state->impressions.size() <= kMaxImpressions) return;
+  std::vector<std::pair<int64_t, std::string>> age;
+  for (const auto& [id, imp] : state->impressions) age.emplace_back(std::max(imp.last_shown_ms, imp.rest_until_ms), id);
+  std::sort(age.begin(), age.end());
+  for (size_t k = 0; k < age.size() - kMaxImpressions; ++k) state->impressions.erase(age[k].second);
+}
+
+}  // namespace
+
+std::string_view SlotName(Slot s) { return kSlotNames[static_cast<int>(s)]; }
+std::string_view ArmName(Slot s, int arm) { return kArmNames[static_cast<int>(s)][arm]; }
+
+bool ParseSlot(std::string_view name, Slot* s) {
+  for (int i = 0; i < kSlots; ++i)
+    if (kSlotNames[i] == name) return *s = static_cast<Slot>(i), true;
+  return false;
+}
+
+bool ParseOutcome(std::string_view name, Outcome* o) {
+  if (name == "click") return *o = Outcome::kClick, true;
+  if (name == "dismiss") return *o = Outcome::kDismiss, true;
+  if (name == "purchase") return *o = Outcome::kPurchase, true;
+  return false;
+}
+
+void RankState::RememberPurchase(std::string_view item) {
+  if (purchased_set.contains(item)) return;
+  if (purchased.size() < kPurchasedMemory) {
+    purchased.emplace_back(item);
+  } else {
+    purchased_set.erase(purchased[purchased_next]);
+    purchased[purchased_next] = std::string(item);
+    purchased_next = (purchased_next + 1) % kPurchasedMemory;
+  }
+  purchased_set.emplace(item);
+}
+
+void Ranker::Reindex(const Catalog& catalog) {
+  const auto& items = catalog.items();
+  const FeatureDictionary& dict = catalog.features();
+  postings_.assign(dict.size(), {});
+  by_popularity_.resize(items.size());
+  for (ItemIndex i = 0; i < items.size(); ++i) by_popularity_[i] = i;
+  // Popularity first, id as the tie-break: the same order on every platform.
+  std::sort(by_popularity_.begin(), by_popularity_.end(), [&](ItemIndex a, ItemIndex b) {
+    return items[a].popularity != items[b].popularity ? items[a].popularity > items[b].popularity
+                                                      : items[a].id < items[b].id;
+  });
+  for (ItemIndex i : by_popularity_)
+    for (FeatureId f : items[i].features) postings_[f].push_back(i);
+  by_freshness_ = by_popularity_;
+  std::stable_sort(by_freshness_.begin(), by_freshness_.end(),
+                   [&](ItemIndex a, ItemIndex b) { return items[a].created_at_ms > items[b].created_at_ms; });
+  if (by_freshness_.size() > kFreshTake) by_freshness_.resize(kFreshTake);
+  max_popularity_ = items.empty() ? 0 : items[by_popularity_[0]].popularity;
+  stamp_.assign(items.size(), 0);
+  stamp_now_ = 0;
+  indexed_version_ = catalog.version();
+}
+
+absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, const Profile& profile,
+                                                    const RecommendRequest& req, RankState* state, Rng* rng) {
+  if (req.count < 1)
+    return absl::InvalidArgumentError(absl::StrCat("count must be at least 1, got ", req.count));
+  const size_t count = static_cast<size_t>(std::min(req.count, req.slot == Slot::kWow ? kWowMaxPicks : kMaxCount));
+  if (catalog.size() == 0) return std::vector<Pick>{};
+  if (indexed_version_ != catalog.version()) Reindex(catalog);
+  const FeatureDictionary& dict = catalog.features();
+  const int64_t now = req.now_ms;
+
+  // Profile interests at `now`, strongest first.
+  const auto interests = profile.TopInterests(now, kMaxFeatures, &dict);
+  const bool cold = interests.empty() && profile.likes().empty();
+  const double max_interest = interests.empty() ? 1 : interests[0].second;
+  absl::flat_hash_map<FeatureId, double> affinity;
+  for (const auto& [f, w] : interests) affinity.emplace(f, w / max_interest);
+
+  // Candidates.
+  if (++stamp_now_ == 0) std::fill(stamp_.begin(), stamp_.end(), 0), stamp_now_ = 1;
+  std::vector<ItemIndex> candidates;
+  auto add = [&](ItemIndex i) {
+    if (stamp_[i] != stamp_now_) stamp_[i] = stamp_now_, candidates.push_back(i);
+  };
+  for (size_t k = 0; k < interests.size() && k < kInterestSeeds; ++k) {
+    const auto& list = postings_[interests[k].first];
+    for (size_t j = 0; j < list.size() && j < kPostingTake; ++j) add(list[j]);
+  }
+  for (const std::string& like : profile.likes())
+    for (FeatureId f : dict.ByToken(like))
+      for (size_t j = 0; j < postings_[f].size() && j < kPostingTake; ++j) add(postings_[f][j]);
+  for (size_t j = 0; j < by_popularity_.size() && j < kPopularTake; ++j) add(by_popularity_[j]);
+  for (ItemIndex i : by_freshness_) add(i);
+
+  // Filters and signals.
+  absl::flat_hash_set<std::string_view> excluded(req.exclude.begin(), req.exclude.end());
+  std::vector<Scored> scored;
+  scored.reserve(candidates.size());
+  double max_rel = 0, max_broad = 0;
+  const double pop_scale = std::log1p(std::max(max_popularity_, 0.0));
+  for (ItemIndex i : candidates) {
+    const Item& item = catalog.item(i);
+    if (!item.in_stock() || excluded.contains(item.id)) continue;
+    if (!req.include_purchased && state->purchased_set.contains(item.id)) continue;
+    if (auto it = state->impressions.find(item.id); it != state->impressions.end() && it->second.rest_until_ms > now)
+      continue;
+    if (Matches(profile.dislikes(), dict, item)) continue;
+    Scored s;
+    s.index = i;
+    double best = 0;
+    size_t familiar = 0, described = 0;
+    for (FeatureId f : item.features) {
+      auto it = affinity.find(f);
+      const double a = it == affinity.end() ? 0 : std::max(it->second, 0.0);
+      const double contribution = KindWeight(dict, f) * a;
+      s.relevance += contribution;
+      if (IsTopCategory(dict, f)) {
+        s.broad += a;
+        s.top_category_interest |= a > 0.05;
+      }
+      if (contribution > best) best = contribution, s.best_feature = f;
+      if (dict.kind(f) != FeatureKind::kPrice) {
+        ++described;
+        familiar += a > 0.05 ? 1 : 0;
+      }
+    }
+    if (!item.features.empty()) s.relevance /= std::sqrt(static_cast<double>(item.features.size()));
+    s.liked = Matches(profile.likes(), dict, item);
+    s.novelty = described == 0 ? 1 : 1 - static_cast<double>(familiar) / static_cast<double>(described);
+    s.popularity = pop_scale > 0 ? std::log1p(std::max(item.popularity, 0.0)) / pop_scale : 0;
+    if (item.created_at_ms > 0)
+      s.freshness = std::exp2(-std::max<double>(0, static_cast<double>(now - item.created_at_ms)) / kDayMs / 30);
+    max_rel = std::max(max_rel, s.relevance);
+    max_broad = std::max(max_broad, s.broad);
+    scored.push_back(s);
+  }
+  for (Scored& s : scored) {
+    if (max_rel > 0) s.relevance /= max_rel;
+    if (max_broad > 0) s.broad /= max_broad;
+    if (s.liked) s.relevance = std::min(1.0, s.relevance + 0.5);
+  }
+
+  // The bandit: one Thompson draw per arm picks the strategy; the propensity
+  // of that choice is estimated from further posterior draws.
+  const int slot = static_cast<int>(req.slot);
+  auto& arms = state->arms[slot];
+  SlotDecision& last = state->last[slot];
+  if (last.pending) {  // shown and never rewarded: a miss for its arm
+    arms[last.arm].beta += 1;
+    last.pending = false;
+  }
+  auto draw = [&]() {
+    int best_arm = 0;
+    double best_v = -1;
+    for (int a = 0; a < kArms; ++a) {
+      const double v = rng->Beta(arms[a].alpha, arms[a].beta);
+      if (v > best_v) best_v = v, best_arm = a;
+    }
+    return best_arm;
+  };
+  int arm = draw();
+  if (cold && req.slot == Slot::kForYou) arm = 1;  // nothing to personalise yet: popularity
+  int wins = 0;
+  for (int d = 0; d < kPropensityDraws; ++d) wins += draw() == arm ? 1 : 0;
+  const double propensity = (cold && req.slot == Slot::kForYou)
+                                ? 1.0
+                                : std::max(1.0, static_cast<double>(wins)) / kPropensityDraws;
+
+  auto for_you_score = [](const Scored& s, int a) {
+    switch (a) {
+      case 0: return s.relevance;
+      case 1: return 0.7 * s.relevance + 0.3 * s.popularity;
+      default: return 0.8 * s.broad + 0.2 * s.popularity;
+    }
+  };
+  auto by_score = [&](const Scored& a, const Scored& b) {
+    if (a.score != b.score) return a.score > b.score;
+    return catalog.item(a.index).id < catalog.item(b.index).id;
+  };
+
+  std::vector<Scored> pool;
+  if (req.slot == Slot::kForYou) {
+    for (Scored& s : scored) s.score = for_you_score(s, arm);
+    pool = scored;
+  } else {
+    // The for_you top list (its default arm) is what wow must not repeat.
+    absl::flat_hash_set<ItemIndex> familiar_top;
+    {
+      std::vector<Scored> fy = scored;
+      for (Scored& s : fy) s.score = for_you_score(s, 1);
+      const size_t n = std::min<size_t>(kWowAvoidForYouTop, fy.size());
+      std::partial_sort(fy.begin(), fy.begin() + n, fy.end(), by_score);
+      for (size_t k = 0; k < n; ++k) familiar_top.insert(fy[k].index);
+    }
+    static constexpr double kWeights[kArms][3] = {{0.5, 0.25, 0.25}, {0.3, 0.5, 0.2}, {0.3, 0.2, 0.5}};
+    for (Scored& s : scored) {
+      if (familiar_top.contains(s.index)) continue;
+      if (!cold && !(s.relevance >= 0.15 || s.top_category_interest)) continue;  // relevance floor
+      const auto& w = kWeights[arm];
+      s.score = (w[0] * s.novelty + w[1] * s.freshness + w[2] * s.popularity) * (0.5 + 0.5 * s.relevance);
+      // Exploration: a small seeded jitter so the slot keeps discovering.
+      s.score += 0.05 * rng->Uniform();
+      pool.push_back(s);
+    }
+  }
+  std::sort(pool.begin(), pool.end(), by_score);
+
+  // Pins first (if sellable and not excluded), then the diversified rest.
+  std::vector<Pick> picks;
+  absl::flat_hash_set<std::string_view> taken;
+  for (const std::string& id : req.pin) {
+    if (picks.size() == count) break;
+    const Item* item = catalog.Find(id);
+    if (item == nullptr || !item->in_stock() || excluded.contains(id) || taken.contains(id)) continue;
+    taken.insert(item->id);
+    picks.push_back(Pick{item->id, 1, "Picked by the shop", 1, "pinned"});
+  }
+  std::vector<Scored> rest;
+  for (const Scored& s : pool)
+    if (!taken.contains(catalog.item(s.index).id)) rest.push_back(s);
+  for (const Scored& s : Diversify(catalog, std::move(rest), count - picks.size())) {
+    const Item& item = catalog.item(s.index);
+    Pick p;
+    p.item = item.id;
+    p.score = s.score;
+    p.reason = req.slot == Slot::kForYou ? ForYouReason(dict, item, s, cold) : WowReason(dict, item, s, arm);
+    p.propensity = propensity;
+    p.arm = std::string(ArmName(req.slot, arm));
+    picks.push_back(std::move(p));
+  }
+
+  // Remember what was shown: fatigue and the bandit's pending decision.
+  last.pending = !picks.empty();
+  last.arm = arm;
+  last.items.clear();
+  for (const Pick& p : picks) {
+    last.items.push_back(p.item);
+    Impression& imp = state->impressions[p.item];
+    imp.last_shown_ms = now;
+    if (++imp.shown_since_click >= kFatigueShows) {
+      imp.rest_until_ms = now + kFatigueRestDays * kDayMs;
+      imp.shown_since_click = 0;
+    }
+  }
+  TrimImpressions(state);
+  return picks;
+}
+
+absl::Status Ranker::Feedback(const Catalog& catalog, const FeedbackEvent& e, RankState* state) {
+  if (e.item.empty()) return absl::InvalidArgumentError("feedback needs the item that was shown");
+  if (catalog.Find(e.item) == nullptr)
+    return absl::NotFoundError(absl::StrCat("item '", e.item.substr(0, kMaxIdBytes), "' is not in the catalog"));
+  const int slot = static_cast<int>(e.slot);
+  SlotDecision& last = state->last[slot];
+  const bool from_last = std::find(last.items.begin(), last.items.end(), e.item) != last.items.end();
+  if (e.outcome == Outcome::kDismiss) {
+    state->impressions[std::string(e.item)].rest_until_ms = e.now_ms + kDismissRestDays * kDayMs;
+    TrimImpressions(state);
+    if (from_last && last.pending) {
+      state->arms[slot][last.arm].beta += 1;
+      last.pending = false;
+    }
+    return absl::OkStatus();
+  }
+  if (auto it = state->impressions.find(e.item); it != state->impressions.end()) it->second.shown_since_click = 0;
+  if (e.outcome == Outcome::kPurchase) state->RememberPurchase(e.item);
+  // One reward per decision: the first click or purchase on its list.
+  if (from_last && last.pending) {
+    state->arms[slot][last.arm].alpha += 1;
+    last.pending = false;
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace hearth

@@ -1,0 +1,158 @@
+// On-device ranking: the for_you and wow slots, an on-device bandit choosing
+// the strategy per slot, diversity re-ranking, business filters, fatigue, and
+// a human reason on every pick.
+//
+// Example:
+//   hearth::RankState state;                  // persisted in snapshots
+//   hearth::Ranker ranker;                    // caches the catalog's index
+//   hearth::RecommendRequest req{.slot = hearth::Slot::kForYou, .count = 8, .now_ms = now};
+//   auto picks = ranker.Recommend(catalog, profile, req, &state, &rng);
+//   ranker.Feedback(catalog, {.item = picks->at(0).item, .slot = hearth::Slot::kForYou,
+//                             .outcome = hearth::Outcome::kClick, .now_ms = now}, &state);
+//
+// Scoring (per candidate item i with features F_i, profile affinity a(f)
+// decayed to now, kind weights w: leaf category 1, top category .5, tag .7,
+// brand .6, price band .3):
+//   relevance  r_i = Σ_f w(f)·max(a(f), 0) / sqrt(|F_i|), scaled to [0, 1] over
+//              the candidates; +0.5 when a feature matches an explicit like;
+//              items matching a dislike are never shown.
+//   popularity p_i = log(1 + popularity) / log(1 + max popularity)
+//   freshness  n_i = 2^(-age_days / 30) (0 when created_at is unknown)
+//   novelty    v_i = 1 − share of the item's non-price features the user has
+//              shown interest in (a(f) > 5% of the strongest interest)
+// for_you arms (Thompson sampling picks one per request):
+//   "relevance"            r
+//   "relevance+popularity" 0.7 r + 0.3 p      (the cold-start arm too)
+//   "broader"              relevance over top-level categories only + 0.2 p
+// wow (1–2 picks; the relevance floor is r >= 0.15 or an interest in the
+// item's top-level category — "new to you, but next to what you like"):
+//   "novel"   0.5 v + 0.25 n + 0.25 p       "fresh"   0.3 v + 0.5 n + 0.2 p
+//   "trending" 0.3 v + 0.2 n + 0.5 p        times (0.5 + 0.5 r)
+//   and never an item the for_you slot would put in its top 8.
+// Diversity: greedy MMR with λ = 0.75 and similarity 1 for the same leaf
+// category, 0.5 for the same top-level one.
+// Filters: out of stock (stock == 0), purchased (the last kPurchasedMemory
+// purchases, unless include_purchased), request exclusions, dismissed items
+// (rest kDismissRestDays), and fatigue: an item shown kFatigueShows times
+// without a click rests for kFatigueRestDays. Pinned items go first.
+// Propensity: the probability that Thompson sampling picks the arm that
+// produced the list, estimated with kPropensityDraws posterior draws (so it is
+// in (0, 1] and the arms' propensities sum to 1); recorded for off-policy
+// lift estimates.
+// Cost: candidates come from an inverted index (feature → items by
+// popularity): the posting lists of the strongest interests, the most
+// popular and the freshest items — a few thousand at most, whatever the
+// catalog size.
+#ifndef HEARTH_RANK_RANK_H_
+#define HEARTH_RANK_RANK_H_
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "hearth/catalog/catalog.h"
+#include "hearth/common/random.h"
+#include "hearth/profile/profile.h"
+
+namespace hearth {
+
+enum class Slot : uint8_t { kForYou, kWow };
+inline constexpr int kSlots = 2;
+inline constexpr int kArms = 3;
+std::string_view SlotName(Slot s);
+bool ParseSlot(std::string_view name, Slot* s);
+std::string_view ArmName(Slot s, int arm);
+
+enum class Outcome : uint8_t { kClick, kDismiss, kPurchase };
+bool ParseOutcome(std::string_view name, Outcome* o);
+
+inline constexpr int kMaxCount = 100;
+inline constexpr int kWowMaxPicks = 2;
+inline constexpr int kFatigueShows = 5;
+inline constexpr int kFatigueRestDays = 7;
+inline constexpr int kDismissRestDays = 30;
+inline constexpr size_t kMaxImpressions = 2048;
+inline constexpr size_t kPurchasedMemory = 512;
+inline constexpr int kPropensityDraws = 256;
+
+struct RecommendRequest {
+  Slot slot = Slot::kForYou;
+  int count = 8;  // 1..kMaxCount; more is clamped to kMaxCount
+  int64_t now_ms = 0;
+  std::vector<std::string> exclude;
+  std::vector<std::string> pin;
+  bool include_purchased = false;
+};
+
+struct Pick {
+  std::string item;
+  double score = 0;
+  std::string reason;
+  double propensity = 1;
+  std::string arm;
+};
+
+struct FeedbackEvent {
+  std::string_view item;
+  Slot slot = Slot::kForYou;
+  Outcome outcome = Outcome::kClick;
+  int64_t now_ms = 0;
+};
+
+// What the ranker remembers between requests (saved in snapshots).
+struct Impression {
+  uint16_t shown_since_click = 0;
+  int64_t last_shown_ms = 0;
+  int64_t rest_until_ms = 0;
+};
+
+struct ArmStats {
+  double alpha = 1;  // Beta posterior: 1 + successes
+  double beta = 1;   // 1 + failures
+};
+
+struct SlotDecision {
+  bool pending = false;  // shown, no reward yet
+  int arm = 0;
+  std::vector<std::string> items;
+};
+
+struct RankState {
+  std::array<std::array<ArmStats, kArms>, kSlots> arms{};
+  std::array<SlotDecision, kSlots> last{};
+  absl::flat_hash_map<std::string, Impression> impressions;
+  std::vector<std::string> purchased;  // ring, oldest first once full
+  size_t purchased_next = 0;
+  absl::flat_hash_set<std::string> purchased_set;
+
+  void RememberPurchase(std::string_view item);
+  void Clear() { *this = RankState(); }
+};
+
+class Ranker {
+ public:
+  absl::StatusOr<std::vector<Pick>> Recommend(const Catalog& catalog, const Profile& profile,
+                                              const RecommendRequest& request, RankState* state, Rng* rng);
+  absl::Status Feedback(const Catalog& catalog, const FeedbackEvent& event, RankState* state);
+
+ private:
+  void Reindex(const Catalog& catalog);
+
+  uint64_t indexed_version_ = ~uint64_t{0};
+  // feature → item indices, most popular first.
+  std::vector<std::vector<ItemIndex>> postings_;
+  std::vector<ItemIndex> by_popularity_;
+  std::vector<ItemIndex> by_freshness_;
+  double max_popularity_ = 0;
+  std::vector<uint32_t> stamp_;  // candidate dedup
+  uint32_t stamp_now_ = 0;
+};
+
+}  // namespace hearth
+
+#endif  // HEARTH_RANK_RANK_H_
