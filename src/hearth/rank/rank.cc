@@ -162,6 +162,22 @@ void TrimImpressions(RankState* state) {
 
 }  // namespace
 
+int DrawArm(const std::array<ArmStats, kArms>& arms, Rng* rng) {
+  int best_arm = 0;
+  double best_v = -1;
+  for (int a = 0; a < kArms; ++a) {
+    const double v = rng->Beta(arms[a].alpha, arms[a].beta);
+    if (v > best_v) best_v = v, best_arm = a;
+  }
+  return best_arm;
+}
+
+std::array<double, kArms> ArmPropensities(const std::array<ArmStats, kArms>& arms, Rng* rng) {
+  std::array<double, kArms> p{};
+  for (int d = 0; d < kPropensityDraws; ++d) p[DrawArm(arms, rng)] += 1.0 / kPropensityDraws;
+  return p;
+}
+
 std::string_view SlotName(Slot s) { return kSlotNames[static_cast<int>(s)]; }
 std::string_view ArmName(Slot s, int arm) { return kArmNames[static_cast<int>(s)][arm]; }
 
@@ -303,22 +319,13 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
     arms[last.arm].beta += 1;
     last.pending = false;
   }
-  auto draw = [&]() {
-    int best_arm = 0;
-    double best_v = -1;
-    for (int a = 0; a < kArms; ++a) {
-      const double v = rng->Beta(arms[a].alpha, arms[a].beta);
-      if (v > best_v) best_v = v, best_arm = a;
-    }
-    return best_arm;
-  };
-  int arm = draw();
-  if (cold && req.slot == Slot::kForYou) arm = 1;  // nothing to personalise yet: popularity
-  int wins = 0;
-  for (int d = 0; d < kPropensityDraws; ++d) wins += draw() == arm ? 1 : 0;
-  const double propensity = (cold && req.slot == Slot::kForYou)
-                                ? 1.0
-                                : std::max(1.0, static_cast<double>(wins)) / kPropensityDraws;
+  int arm = DrawArm(arms, rng);
+  double propensity = 1;
+  if (cold && req.slot == Slot::kForYou) {
+    arm = 1;  // nothing to personalise yet: relevance+popularity, deterministically
+  } else {
+    propensity = std::max(ArmPropensities(arms, rng)[arm], 1.0 / kPropensityDraws);
+  }
 
   auto for_you_score = [](const Scored& s, int a) {
     switch (a) {

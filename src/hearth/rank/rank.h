@@ -134,6 +134,12 @@ struct RankState {
   void Clear() { *this = RankState(); }
 };
 
+// One Thompson-sampling draw: the arm whose Beta posterior sample is largest.
+int DrawArm(const std::array<ArmStats, kArms>& arms, Rng* rng);
+// The probability of each arm under Thompson sampling, estimated from
+// kPropensityDraws draws; the entries sum to 1.
+std::array<double, kArms> ArmPropensities(const std::array<ArmStats, kArms>& arms, Rng* rng);
+
 class Ranker {
  public:
   absl::StatusOr<std::vector<Pick>> Recommend(const Catalog& catalog, const Profile& profile,

@@ -1,0 +1,258 @@
+#include "hearth/rank/rank.h"
+
+#include <set>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "hearth/engine/engine.h"
+#include "tests/cpp/engine/test_catalog.h"
+
+namespace hearth {
+namespace {
+
+using ::hearth::testing::kDay;
+using ::hearth::testing::kNow;
+using ::testing::HasSubstr;
+
+// Five departments × six items, a few out of stock, a few fresh.
+std::string GridCatalog() {
+  const char* departments[] = {"Shoes", "Camping", "Books", "Kitchen", "Garden"};
+  const char* subs[] = {"Alpha", "Beta", "Gamma"};
+  std::string json = "[";
+  for (int d = 0; d < 5; ++d) {
+    for (int i = 0; i < 6; ++i) {
+      if (json.size() > 1) json += ",";
+      json += "{\"id\":\"" + std::string(departments[d]) + "-" + std::to_string(i) + "\",\"category\":\"" +
+              departments[d] + " > " + subs[i % 3] + "\",\"brand\":\"B" + std::to_string((d + i) % 4) +
+              "\",\"price\":" + std::to_string(10 + 7 * i) + ",\"popularity\":" + std::to_string(100 - 3 * i - d) +
+              ",\"created_at\":" + std::to_string(kNow - (i == 5 ? 2 : 200) * kDay) +
+              (d == 0 && i == 4 ? ",\"stock\":0" : "") + "}";
+    }
+  }
+  return json + "]";
+}
+
+std::unique_ptr<Engine> GridEngine(uint64_t seed = 7) {
+  auto engine = *Engine::Create(ProfileConfig{});
+  engine->Seed(seed);
+  EXPECT_TRUE(engine->LoadCatalog(GridCatalog(), LoadMode::kUpsert).ok());
+  return engine;
+}
+
+void View(Engine& e, const std::string& item, int times = 1) {
+  for (int i = 0; i < times; ++i) {
+    TrackEvent ev;
+    ev.type = "view";
+    ev.item = item;
+    ev.ts_ms = kNow;
+    ASSERT_TRUE(e.Track(ev, kNow).ok());
+  }
+}
+
+std::vector<Pick> Recommend(Engine& e, Slot slot, int count = 8) {
+  RecommendRequest r;
+  r.slot = slot;
+  r.count = count;
+  r.now_ms = kNow;
+  auto picks = e.Recommend(r);
+  EXPECT_TRUE(picks.ok()) << picks.status();
+  return picks.ok() ? *picks : std::vector<Pick>{};
+}
+
+TEST(RankTest, ColdStartFallsBackToPopularity) {
+  auto e = GridEngine();
+  auto picks = Recommend(*e, Slot::kForYou, 3);
+  ASSERT_EQ(picks.size(), 3u);
+  EXPECT_EQ(picks[0].item, "Shoes-0");  // the most popular item
+  EXPECT_EQ(picks[0].reason, "Popular with shoppers right now");
+  EXPECT_DOUBLE_EQ(picks[0].propensity, 1);
+}
+
+TEST(RankTest, ForYouFollowsTheProfile) {
+  auto e = GridEngine();
+  View(*e, "Kitchen-1", 3);
+  View(*e, "Kitchen-4", 3);
+  auto picks = Recommend(*e, Slot::kForYou, 4);
+  ASSERT_FALSE(picks.empty());
+  int kitchen = 0;
+  for (const Pick& p : picks) kitchen += p.item.rfind("Kitchen-", 0) == 0 ? 1 : 0;
+  EXPECT_GE(kitchen, 2);
+  EXPECT_EQ(picks[0].item.rfind("Kitchen-", 0), 0u);
+  EXPECT_THAT(picks[0].reason, ::testing::AnyOf(HasSubstr("Kitchen"), HasSubstr("Beta"), HasSubstr("brand"),
+                                                HasSubstr("price range")));
+  for (const Pick& p : picks) {
+    EXPECT_GT(p.propensity, 0);
+    EXPECT_LE(p.propensity, 1);
+  }
+}
+
+TEST(RankTest, NeverShowsOutOfStockDislikedOrExcludedItems) {
+  auto e = GridEngine();
+  View(*e, "Shoes-1", 5);
+  ASSERT_TRUE(e->SetPreferences({}, {"garden"}).ok());
+  RecommendRequest r;
+  r.count = 100;
+  r.now_ms = kNow;
+  r.exclude = {"Shoes-2"};
+  auto picks = *e->Recommend(r);
+  EXPECT_EQ(picks.size(), 30u - 1 - 6 - 1);  // all but: out of stock, Garden, excluded
+  for (const Pick& p : picks) {
+    EXPECT_NE(p.item, "Shoes-4");
+    EXPECT_NE(p.item, "Shoes-2");
+    EXPECT_EQ(p.item.rfind("Garden-", 0), std::string::npos);
+  }
+}
+
+TEST(RankTest, PurchasedItemsAreFilteredUnlessAskedFor) {
+  auto e = GridEngine();
+  TrackEvent buy;
+  buy.type = "purchase";
+  buy.item = "Shoes-0";
+  buy.ts_ms = kNow;
+  ASSERT_TRUE(e->Track(buy, kNow).ok());
+  RecommendRequest r;
+  r.count = 100;
+  r.now_ms = kNow;
+  auto contains = [](const std::vector<Pick>& picks, const std::string& id) {
+    for (const Pick& p : picks)
+      if (p.item == id) return true;
+    return false;
+  };
+  EXPECT_FALSE(contains(*e->Recommend(r), "Shoes-0"));
+  r.include_purchased = true;
+  EXPECT_TRUE(contains(*e->Recommend(r), "Shoes-0"));
+}
+
+TEST(RankTest, PinsComeFirst) {
+  auto e = GridEngine();
+  RecommendRequest r;
+  r.count = 3;
+  r.now_ms = kNow;
+  r.pin = {"Books-5", "Shoes-4" /* out of stock: skipped */, "nope"};
+  auto picks = *e->Recommend(r);
+  ASSERT_EQ(picks.size(), 3u);
+  EXPECT_EQ(picks[0].item, "Books-5");
+  EXPECT_EQ(picks[0].arm, "pinned");
+  EXPECT_NE(picks[1].item, "Shoes-4");
+}
+
+TEST(RankTest, DiversifiesAcrossCategories) {
+  auto e = GridEngine();
+  View(*e, "Camping-0", 2);
+  auto picks = Recommend(*e, Slot::kForYou, 5);
+  std::set<std::string> departments;
+  for (const Pick& p : picks) departments.insert(p.item.substr(0, p.item.find('-')));
+  EXPECT_GE(departments.size(), 2u);
+}
+
+TEST(RankTest, WowIsNovelButRelevantAndAvoidsForYou) {
+  auto e = GridEngine();
+  View(*e, "Books-0", 4);
+  View(*e, "Books-3", 4);
+  auto for_you = Recommend(*e, Slot::kForYou, 8);
+  auto wow = Recommend(*e, Slot::kWow, 10);
+  ASSERT_FALSE(wow.empty());
+  EXPECT_LE(wow.size(), static_cast<size_t>(kWowMaxPicks));
+  for (const Pick& w : wow) {
+    for (const Pick& f : for_you) EXPECT_NE(w.item, f.item);
+    EXPECT_THAT(w.reason, HasSubstr("New to you"));
+  }
+}
+
+TEST(RankTest, ItemsRestAfterBeingShownWithoutAClick) {
+  auto e = GridEngine();
+  RecommendRequest r;
+  r.count = 100;
+  r.now_ms = kNow;
+  for (int i = 0; i < kFatigueShows; ++i) EXPECT_EQ(e->Recommend(r)->size(), 29u);
+  // Everything was shown kFatigueShows times without a click: all rest...
+  EXPECT_TRUE(e->Recommend(r)->empty());
+  // ...until the rest is over.
+  r.now_ms = kNow + kFatigueRestDays * kDay;
+  EXPECT_EQ(e->Recommend(r)->size(), 29u);
+}
+
+TEST(RankTest, DismissedItemsRest) {
+  auto e = GridEngine();
+  const std::string top = Recommend(*e, Slot::kForYou, 1)[0].item;
+  ASSERT_TRUE(e->Feedback({top, Slot::kForYou, Outcome::kDismiss, kNow}).ok());
+  for (const Pick& p : Recommend(*e, Slot::kForYou, 30)) EXPECT_NE(p.item, top);
+}
+
+TEST(RankTest, ClicksRewardTheArmThatChoseTheList) {
+  auto e = GridEngine();
+  View(*e, "Shoes-1", 2);
+  auto picks = Recommend(*e, Slot::kForYou, 3);
+  const auto before = e->rank_state().arms[0];
+  ASSERT_TRUE(e->Feedback({picks[1].item, Slot::kForYou, Outcome::kClick, kNow}).ok());
+  int arm = 0;
+  while (std::string(ArmName(Slot::kForYou, arm)) != picks[1].arm) ++arm;
+  EXPECT_EQ(e->rank_state().arms[0][arm].alpha, before[arm].alpha + 1);
+  // One reward per decision.
+  ASSERT_TRUE(e->Feedback({picks[0].item, Slot::kForYou, Outcome::kClick, kNow}).ok());
+  EXPECT_EQ(e->rank_state().arms[0][arm].alpha, before[arm].alpha + 1);
+  // The next request without a click counts the previous list as a miss.
+  Recommend(*e, Slot::kForYou, 3);
+  const auto last_arm = e->rank_state().last[0].arm;
+  Recommend(*e, Slot::kForYou, 3);
+  EXPECT_GE(e->rank_state().arms[0][last_arm].beta, before[last_arm].beta + 1);
+}
+
+TEST(RankTest, ThePropensitiesOfTheArmsSumToOne) {
+  Rng rng(3);
+  const std::array<ArmStats, kArms> cases[] = {
+      {{{1, 1}, {1, 1}, {1, 1}}},
+      {{{30, 5}, {5, 30}, {10, 10}}},
+      {{{2, 50}, {2, 50}, {50, 2}}},
+  };
+  for (const auto& arms : cases) {
+    auto p = ArmPropensities(arms, &rng);
+    double sum = 0;
+    for (double x : p) {
+      EXPECT_GE(x, 0);
+      EXPECT_LE(x, 1);
+      sum += x;
+    }
+    EXPECT_NEAR(sum, 1, 1e-12);
+  }
+  // A clearly better arm dominates.
+  EXPECT_GT(ArmPropensities(cases[1], &rng)[0], 0.8);
+}
+
+TEST(RankTest, TheSameSeedGivesTheSameDecisions) {
+  auto a = GridEngine(42), b = GridEngine(42);
+  for (auto* e : {a.get(), b.get()}) View(*e, "Kitchen-2", 2);
+  for (int i = 0; i < 5; ++i) {
+    auto pa = Recommend(*a, Slot::kWow), pb = Recommend(*b, Slot::kWow);
+    ASSERT_EQ(pa.size(), pb.size());
+    for (size_t k = 0; k < pa.size(); ++k) {
+      EXPECT_EQ(pa[k].item, pb[k].item);
+      EXPECT_EQ(pa[k].propensity, pb[k].propensity);
+    }
+  }
+  // And the state (bandit, impressions, generator) survives a snapshot.
+  auto c = GridEngine(1);
+  ASSERT_TRUE(c->RestoreSnapshot(a->ExportSnapshot()).ok());
+  EXPECT_EQ(c->ExportSnapshot(), a->ExportSnapshot());
+  auto pa = Recommend(*a, Slot::kWow), pc = Recommend(*c, Slot::kWow);
+  ASSERT_EQ(pa.size(), pc.size());
+  for (size_t k = 0; k < pa.size(); ++k) EXPECT_EQ(pa[k].item, pc[k].item);
+}
+
+TEST(RankTest, CountIsValidatedAndClamped) {
+  auto e = GridEngine();
+  RecommendRequest r;
+  r.now_ms = kNow;
+  r.count = 0;
+  EXPECT_EQ(e->Recommend(r).status().code(), absl::StatusCode::kInvalidArgument);
+  r.count = 1000000;
+  EXPECT_EQ(e->Recommend(r)->size(), 29u);  // everything sellable, clamped to kMaxCount
+  auto empty = *Engine::Create(ProfileConfig{});
+  r.count = 5;
+  EXPECT_TRUE(empty->Recommend(r)->empty());
+  r.now_ms = 0;
+  EXPECT_EQ(e->Recommend(r).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace hearth
