@@ -58,7 +58,8 @@ EMSCRIPTEN_BINDINGS(hearth_engine) {
       .function("setPreferences", &EngineHandle::SetPreferences)
       .function("addPreference", &EngineHandle::AddPreference)
       .function("forget", &EngineHandle::Forget)
-      .function("revision", &EngineHandle::Revision);
+      .function("revision", &EngineHandle::Revision)
+      .function("seed", &EngineHandle::Seed);
   emscripten::function("version", &Version);
   emscripten::function("trackBatch", &TrackBatch);
   emscripten::function("memoryStats", &MemoryStats);

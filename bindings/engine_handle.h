@@ -83,6 +83,8 @@ class EngineHandle {
   val AddPreference(const std::string& word, bool like) { return ErrorOrNull(engine_->AddPreference(word, like)); }
   val Forget(const std::string& what) { return ErrorOrNull(engine_->Forget(what)); }
   double Revision() const { return static_cast<double>(engine_->revision()); }
+  // Seeds the engine's randomness (an integer below 2^53 from JS).
+  void Seed(double seed) { engine_->Seed(static_cast<uint64_t>(seed)); }
 
   Engine& engine() { return *engine_; }
 

@@ -87,6 +87,8 @@ export interface HearthOptions {
   snapshot?: Uint8Array | ArrayBuffer;
   /** The clock, in milliseconds since 1970 (default `Date.now`). */
   now?: () => number;
+  /** Seeds the on-device bandit and exploration (an integer below 2^53). Fix it in tests and SSR replays; by default each instance draws its own. */
+  seed?: number;
   /** Autosave delay in ms after a change (default 1000; 0 disables; see `save()`). */
   autosave?: number;
   /** The bytes of `hearth_wasm.wasm` (skips fetching; read from the package by default in Node). */
@@ -115,6 +117,38 @@ export interface TrackEvent {
 }
 
 export type TrackOutcome = 'recorded' | 'duplicate';
+
+export type Slot = 'for_you' | 'wow';
+
+export interface RecommendRequest {
+  /** 'for_you' (relevance, default) or 'wow' (1–2 picks: relevant, yet new to the user). */
+  slot?: Slot;
+  /** How many picks (default 8). More than 100 is clamped to 100; wow gives at most 2. */
+  count?: number;
+  /** Item ids never to show in this list. */
+  exclude?: readonly string[];
+  /** Item ids to put first (if in stock and not excluded). */
+  pin?: readonly string[];
+  /** Show items the user already bought (default false). */
+  includePurchased?: boolean;
+}
+
+export interface Pick {
+  item: string;
+  score: number;
+  /** A short sentence for the user: why this pick. */
+  reason: string;
+  /** Probability that the on-device bandit chose the strategy behind this list, in (0, 1]; for off-policy lift estimates. */
+  propensity: number;
+  /** The strategy (bandit arm) that produced it, or 'pinned'. */
+  arm: string;
+}
+
+export interface FeedbackEvent {
+  item: string;
+  slot?: Slot;
+  outcome: 'click' | 'dismiss' | 'purchase';
+}
 
 export interface TrackManyResult {
   recorded: number;
@@ -237,6 +271,13 @@ export interface Hearth {
   track(event: TrackEvent): TrackOutcome;
   /** Records a batch; never throws for a bad event (see `rejected`). */
   trackMany(events: readonly TrackEvent[]): TrackManyResult;
+  /**
+   * Picks for a slot, synchronously, from local state (no network). Throws
+   * HearthError INVALID_ARGUMENT for an unknown slot or a count below 1.
+   */
+  recommend(request?: RecommendRequest): Pick[];
+  /** What the user did with a pick; teaches the on-device bandit. A dismissed item rests for 30 days. */
+  feedback(event: FeedbackEvent): void;
   readonly profile: ProfileFunction;
   readonly preferences: Preferences;
   /** The user's state as a snapshot; `createHearth({ snapshot })` restores it. */

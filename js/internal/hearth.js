@@ -16,7 +16,9 @@ import { createMemoryStorage } from '../storage/memory.js';
 const TOKEN = Symbol('hearth.constructor');
 const RESTORE = Symbol('hearth.restore');
 
-const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'autosave', 'wasmBinary', 'locateFile'];
+const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'seed', 'autosave', 'wasmBinary', 'locateFile'];
+const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased'];
+const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal'];
 const LISTENER_EVENTS = ['change', 'error'];
 const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
@@ -108,6 +110,7 @@ export async function createHearthWith(loadModule, options, env) {
   try {
     const err = engine.configure(opts.profileJson);
     if (err) throw new HearthError(err.code, `options.profile: ${err.message}`);
+    engine.seed(opts.seed);
     hearth = new Hearth(TOKEN, M, engine, opts, env);
     env.onInstance?.(hearth);
     await hearth[RESTORE]();
@@ -192,6 +195,13 @@ function normalizeOptions(options, env) {
   const now = o.now ?? Date.now;
   if (typeof now !== 'function') throw invalidArgument('options.now must be a function returning milliseconds since 1970');
 
+  // Seeds the bandit and exploration: fixed in tests and SSR replays, random
+  // otherwise (two devices must not explore in lockstep).
+  const seed = o.seed ?? env.randomSeed?.() ?? Math.floor(Math.random() * 2 ** 32);
+  if (typeof seed !== 'number' || !Number.isSafeInteger(seed) || seed < 0) {
+    throw invalidArgument('options.seed must be a whole number from 0 to 2^53 - 1');
+  }
+
   const autosave = o.autosave ?? 1000;
   if (typeof autosave !== 'number' || !Number.isFinite(autosave) || autosave < 0) {
     throw invalidArgument('options.autosave must be a delay in milliseconds (>= 0; 0 disables autosave)');
@@ -217,10 +227,20 @@ function normalizeOptions(options, env) {
     profileJson,
     snapshot,
     now,
+    seed,
     autosave,
     wasmBinary: o.wasmBinary,
     locateFile: o.locateFile,
   };
+}
+
+/** @param {unknown} list @param {string} where @returns {string[]} */
+function stringList(list, where) {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list) || !list.every((x) => typeof x === 'string')) {
+    throw invalidArgument(`${where} must be an array of item ids (strings)`);
+  }
+  return list;
 }
 
 /** @param {unknown} x @returns {Uint8Array | null} */
@@ -421,6 +441,58 @@ export class Hearth {
     const outcome = this.#trackOne(event, 'track(event)');
     if (this.#refreshRevision() !== before) this.#changed();
     return outcome;
+  }
+
+  /**
+   * Picks for a slot, computed on the device from local state.
+   * @param {{ slot?: string, count?: number, exclude?: readonly string[], pin?: readonly string[], includePurchased?: boolean }} [request]
+   */
+  recommend(request = {}) {
+    if (request === null || typeof request !== 'object' || Array.isArray(request)) {
+      throw invalidArgument("recommend(request) needs an object such as { slot: 'for_you', count: 8 }");
+    }
+    for (const k of Object.keys(request)) {
+      if (!RECOMMEND_KEYS.includes(k)) throw invalidArgument(`recommend(request): unknown field '${k}'; known fields are ${RECOMMEND_KEYS.join(', ')}`);
+    }
+    const slot = request.slot ?? 'for_you';
+    if (typeof slot !== 'string') throw invalidArgument("recommend(request): slot must be 'for_you' or 'wow'");
+    const count = request.count ?? 8;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
+      throw invalidArgument(`recommend(request): count must be a whole number of at least 1 (more than 100 is clamped to 100), not ${describe(count)}`);
+    }
+    const exclude = stringList(request.exclude, 'recommend(request): exclude');
+    const pin = stringList(request.pin, 'recommend(request): pin');
+    const includePurchased = request.includePurchased ?? false;
+    if (typeof includePurchased !== 'boolean') throw invalidArgument('recommend(request): includePurchased must be a boolean');
+    // Showing picks moves the bandit and the fatigue counters: saved, but not
+    // a 'change' (a UI that re-renders on change would loop).
+    const picks = this.#call((M, e) => this.#unwrap(M.recommend(e, slot, count, this.#nowMs(), exclude, pin, includePurchased)));
+    this.#refreshRevision();
+    this.#schedule();
+    return picks;
+  }
+
+  /**
+   * What the user did with a pick: teaches the on-device bandit; a dismissed
+   * item rests for 30 days.
+   * @param {{ item: string, slot?: string, outcome: string }} event
+   */
+  feedback(event) {
+    if (event === null || typeof event !== 'object' || Array.isArray(event)) {
+      throw invalidArgument("feedback(event) needs an object such as { item: 'sku-1', slot: 'for_you', outcome: 'click' }");
+    }
+    for (const k of Object.keys(event)) {
+      if (!FEEDBACK_KEYS.includes(k)) throw invalidArgument(`feedback(event): unknown field '${k}'; known fields are ${FEEDBACK_KEYS.join(', ')}`);
+    }
+    const item = event.item;
+    const slot = event.slot ?? 'for_you';
+    const outcome = event.outcome;
+    if (typeof item !== 'string' || item === '') throw invalidArgument('feedback(event): item must be the id of the item shown');
+    if (typeof slot !== 'string') throw invalidArgument("feedback(event): slot must be 'for_you' or 'wow'");
+    if (typeof outcome !== 'string') throw invalidArgument("feedback(event): outcome must be 'click', 'dismiss' or 'purchase'");
+    this.#call((M, e) => this.#check(M.feedback(e, item, slot, outcome, this.#nowMs())));
+    this.#refreshRevision();
+    this.#schedule();
   }
 
   /**

@@ -343,3 +343,78 @@ describe('IndexedDB storage (fake-indexeddb)', () => {
     b.close();
   });
 });
+
+describe('recommendations', () => {
+  const SHOP = JSON.stringify([
+    { id: 'trail-1', title: 'Ridge runner', category: 'Shoes > Trail', brand: 'Acme', price: 120, popularity: 50 },
+    { id: 'trail-2', title: 'Mud hopper', category: 'Shoes > Trail', brand: 'Acme', price: 95, popularity: 40 },
+    { id: 'city-1', title: 'Office loafer', category: 'Shoes > City', brand: 'Birch', price: 150, popularity: 90 },
+    { id: 'tent-1', title: 'Two-person tent', category: 'Camping > Tents', brand: 'Fjell', price: 300, popularity: 70 },
+    { id: 'stove-1', title: 'Camp stove', category: 'Camping > Cooking', brand: 'Fjell', price: 60, popularity: 30 },
+    { id: 'sold-out', title: 'Gone', category: 'Shoes > Trail', brand: 'Acme', price: 80, stock: 0, popularity: 99 },
+  ]);
+  const NOW = Date.UTC(2026, 10, 25);
+
+  async function shop(seed = 11) {
+    
+    const h = await createHearth({ storage: 'memory', now: () => NOW, seed });
+    h.catalog.load(SHOP);
+    return h;
+  }
+
+  test('picks follow the profile, carry reasons and propensities, and skip what cannot be sold', async (t) => {
+    const h = await shop();
+    t.after(() => h.close());
+    assert.equal(h.recommend({ count: 1 })[0].item, 'city-1'); // cold start: popularity
+    for (let i = 0; i < 3; i++) h.track({ type: 'view', item: 'trail-1' });
+    const picks = h.recommend({ slot: 'for_you', count: 3 });
+    assert.ok(['trail-1', 'trail-2'].includes(picks[0].item), picks[0].item);
+    assert.ok(picks.some((p) => p.item === 'trail-2'));
+    for (const p of picks) {
+      assert.ok(p.propensity > 0 && p.propensity <= 1);
+      assert.equal(typeof p.reason, 'string');
+      assert.ok(p.reason.length > 10);
+      assert.notEqual(p.item, 'sold-out');
+    }
+    const wow = h.recommend({ slot: 'wow', count: 5 });
+    assert.ok(wow.length >= 1 && wow.length <= 2);
+    h.feedback({ item: picks[0].item, slot: 'for_you', outcome: 'click' });
+    h.feedback({ item: 'tent-1', slot: 'for_you', outcome: 'dismiss' });
+    assert.ok(!h.recommend({ count: 10 }).some((p) => p.item === 'tent-1'));
+  });
+
+  test('the same seed replays the same picks, also after a snapshot', async (t) => {
+    const a = await shop(5);
+    const b = await shop(5);
+    t.after(() => (a.close(), b.close()));
+    for (const h of [a, b]) h.track({ type: 'click', item: 'stove-1' });
+    assert.deepEqual(a.recommend({ slot: 'wow' }), b.recommend({ slot: 'wow' }));
+    
+    const c = await createHearth({ storage: 'memory', now: () => NOW, snapshot: a.exportState() });
+    t.after(() => c.close());
+    c.catalog.load(SHOP);
+    assert.deepEqual(c.recommend({ slot: 'wow' }), a.recommend({ slot: 'wow' }));
+  });
+
+  test('bad requests are coded errors and change nothing', async (t) => {
+    const h = await shop();
+    t.after(() => h.close());
+    const before = h.exportState();
+    assert.throws(() => h.recommend({ slot: 'deals-of-the-day' }), { code: 'INVALID_ARGUMENT', message: /unknown slot/ });
+    assert.throws(() => h.recommend({ count: 0 }), { code: 'INVALID_ARGUMENT' });
+    assert.throws(() => h.recommend({ count: 2.5 }), { code: 'INVALID_ARGUMENT' });
+    assert.throws(() => h.recommend({ colour: 'red' }), { code: 'INVALID_ARGUMENT' });
+    assert.throws(() => h.feedback({ item: 'nope', outcome: 'click' }), { code: 'NOT_FOUND' });
+    assert.throws(() => h.feedback({ item: 'trail-1', outcome: 'love' }), { code: 'INVALID_ARGUMENT' });
+    assert.deepEqual(h.exportState(), before);
+    assert.equal(h.recommend({ count: 1e6 }).length, 5); // clamped, all sellable items
+  });
+
+  test('an empty catalog gives an empty list', async (t) => {
+    
+    const h = await createHearth({ storage: 'memory', now: () => NOW });
+    t.after(() => h.close());
+    assert.deepEqual(h.recommend({ slot: 'for_you' }), []);
+    assert.deepEqual(h.recommend({ slot: 'wow' }), []);
+  });
+});

@@ -147,3 +147,19 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+// Recommendations.
+async function recommendations() {
+  const h = await createHearth({ storage: 'memory', seed: 7 });
+  const picks: import('hearth').Pick[] = h.recommend({ slot: 'wow', count: 2, exclude: ['a'], pin: ['b'] });
+  const reason: string = picks[0].reason;
+  const p: number = picks[0].propensity;
+  h.feedback({ item: picks[0].item, slot: 'wow', outcome: 'click' });
+  // @ts-expect-error: unknown slot
+  h.recommend({ slot: 'deals-of-the-day' });
+  // @ts-expect-error: outcome is required
+  h.feedback({ item: 'a' });
+  void reason;
+  void p;
+}
+void recommendations;

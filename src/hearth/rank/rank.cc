@@ -118,7 +118,8 @@ std::string ForYouReason(const FeatureDictionary& dict, const Item& item, const 
 std::string WowReason(const FeatureDictionary& dict, const Item& item, const Scored& s, int arm) {
   const std::string leaf = Label(dict, LeafCategory(dict, item));
   const std::string top = Label(dict, TopCategory(dict, item));
-  std::string where = leaf.empty() ? "something new" : absl::StrCat("New to you: ", leaf);
+  if (s.novelty < 0.5 && !leaf.empty()) return absl::StrCat("One you may have missed in ", leaf);
+  std::string where = leaf.empty() ? "Something new" : absl::StrCat("New to you: ", leaf);
   if (s.top_category_interest && !top.empty() && top != leaf)
     absl::StrAppend(&where, ", next to the ", top, " you browse");
   if (arm == 1 && s.freshness > 0.5) return absl::StrCat(where, " — just arrived");
@@ -349,7 +350,8 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
     {
       std::vector<Scored> fy = scored;
       for (Scored& s : fy) s.score = for_you_score(s, 1);
-      const size_t n = std::min<size_t>(kWowAvoidForYouTop, fy.size());
+      // At most a third of the candidates, so a small catalog keeps a wow slot.
+      const size_t n = std::min<size_t>(kWowAvoidForYouTop, fy.size() / 3);
       std::partial_sort(fy.begin(), fy.begin() + n, fy.end(), by_score);
       for (size_t k = 0; k < n; ++k) familiar_top.insert(fy[k].index);
     }

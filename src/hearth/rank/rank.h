@@ -28,7 +28,8 @@
 // item's top-level category — "new to you, but next to what you like"):
 //   "novel"   0.5 v + 0.25 n + 0.25 p       "fresh"   0.3 v + 0.5 n + 0.2 p
 //   "trending" 0.3 v + 0.2 n + 0.5 p        times (0.5 + 0.5 r)
-//   and never an item the for_you slot would put in its top 8.
+//   and never an item the for_you slot would put in its top 8 (top third on
+//   a catalog too small for that).
 // Diversity: greedy MMR with λ = 0.75 and similarity 1 for the same leaf
 // category, 0.5 for the same top-level one.
 // Filters: out of stock (stock == 0), purchased (the last kPurchasedMemory

@@ -90,6 +90,10 @@ export function createFakeModule() {
       this.rev++;
       return 0;
     }
+    seed(s) {
+      this.#use('seed');
+      this.seedValue = s;
+    }
     lastError() {
       return this.err;
     }
