@@ -51,9 +51,49 @@ val Feedback(EngineHandle& h, const std::string& item, const std::string& slot, 
   return ErrorOrNull(h.engine().Feedback(e));
 }
 
+// null or {code, message}; on error the loaded promotions stay.
+val LoadPromotions(EngineHandle& h, const val& input) { return ErrorOrNull(h.engine().LoadPromotions(BytesIn(input))); }
+
+// context: {hour?, weekday?, weather?, distanceKm?}. Returns [{item, score,
+// reason, propensity, arm, promotion, discount}] or {error}.
+val RecommendDeals(EngineHandle& h, double count, double now_ms, const val& exclude, const val& context) {
+  if (!(count >= 1) || count != static_cast<double>(static_cast<int64_t>(count)))
+    return Failure(absl::InvalidArgumentError("count must be a whole number of at least 1"));
+  DealContext ctx;
+  auto number = [&](const char* key) -> std::optional<double> {
+    val v = context[key];
+    if (v.isUndefined() || v.isNull()) return std::nullopt;
+    return v.as<double>();
+  };
+  if (auto v = number("hour")) ctx.hour = static_cast<int>(*v);
+  if (auto v = number("weekday")) ctx.weekday = static_cast<int>(*v);
+  if (auto v = number("distanceKm")) ctx.distance_km = *v;
+  if (val w = context["weather"]; w.isString()) ctx.weather = w.as<std::string>();
+  auto deals = h.engine().RecommendDeals(ctx, static_cast<int64_t>(now_ms),
+                                         count > kMaxCount ? kMaxCount : static_cast<int>(count),
+                                         emscripten::vecFromJSArray<std::string>(exclude));
+  if (!deals.ok()) return Failure(deals.status());
+  val out = val::array();
+  for (size_t i = 0; i < deals->size(); ++i) {
+    const Deal& d = (*deals)[i];
+    val o = val::object();
+    o.set("item", d.pick.item);
+    o.set("score", d.pick.score);
+    o.set("reason", d.pick.reason);
+    o.set("propensity", d.pick.propensity);
+    o.set("arm", d.pick.arm);
+    o.set("promotion", d.promotion);
+    o.set("discount", d.discount);
+    out.set(i, o);
+  }
+  return out;
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(hearth_rank) {
+  emscripten::function("loadPromotions", &LoadPromotions);
+  emscripten::function("recommendDeals", &RecommendDeals);
   emscripten::function("recommend", &Recommend);
   emscripten::function("feedback", &Feedback);
 }

@@ -118,7 +118,7 @@ export interface TrackEvent {
 
 export type TrackOutcome = 'recorded' | 'duplicate';
 
-export type Slot = 'for_you' | 'wow';
+export type Slot = 'for_you' | 'wow' | 'deals';
 
 export interface RecommendRequest {
   /** 'for_you' (relevance, default) or 'wow' (1–2 picks: relevant, yet new to the user). */
@@ -131,6 +131,19 @@ export interface RecommendRequest {
   pin?: readonly string[];
   /** Show items the user already bought (default false). */
   includePurchased?: boolean;
+  /** The moment, for the 'deals' slot: hour and weekday default to the local time of `now()`. */
+  context?: DealContext;
+}
+
+export interface DealContext {
+  /** Local hour 0–23. */
+  hour?: number;
+  /** 1 (Monday) … 7 (Sunday). */
+  weekday?: number;
+  /** A word your weather source uses, e.g. 'rain'. */
+  weather?: string;
+  /** Distance to the nearest store, in km. */
+  distanceKm?: number;
 }
 
 export interface Pick {
@@ -140,8 +153,20 @@ export interface Pick {
   reason: string;
   /** Probability that the on-device bandit chose the strategy behind this list, in (0, 1]; for off-policy lift estimates. */
   propensity: number;
-  /** The strategy (bandit arm) that produced it, or 'pinned'. */
+  /** The strategy (bandit arm) that produced it, 'pinned', or 'deals'. */
   arm: string;
+  /** deals slot: the promotion's id and its discount as a fraction. */
+  promotion?: string;
+  discount?: number;
+}
+
+export interface Promotions {
+  /**
+   * Replaces the promotions. Each: `{ id, item | category, discount (0–1) | discountPercent, starts, ends,
+   * title?, segments?, minPurchases?, context?: { hours: [from, to], weekdays, weather, maxDistanceKm, inStockOnly } }`.
+   * Throws HearthError INVALID_ARGUMENT naming the promotion and field; the loaded set stays.
+   */
+  load(input: string | Uint8Array | ArrayBuffer | readonly unknown[] | object): void;
 }
 
 export interface FeedbackEvent {
@@ -276,6 +301,8 @@ export interface Hearth {
    * HearthError INVALID_ARGUMENT for an unknown slot or a count below 1.
    */
   recommend(request?: RecommendRequest): Pick[];
+  /** The shop's promotions for the 'deals' slot. */
+  readonly promotions: Promotions;
   /** What the user did with a pick; teaches the on-device bandit. A dismissed item rests for 30 days. */
   feedback(event: FeedbackEvent): void;
   readonly profile: ProfileFunction;

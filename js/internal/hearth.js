@@ -17,7 +17,8 @@ const TOKEN = Symbol('hearth.constructor');
 const RESTORE = Symbol('hearth.restore');
 
 const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'seed', 'autosave', 'wasmBinary', 'locateFile'];
-const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased'];
+const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased', 'context'];
+const CONTEXT_KEYS = ['hour', 'weekday', 'weather', 'distanceKm'];
 const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal'];
 const LISTENER_EVENTS = ['change', 'error'];
@@ -382,6 +383,23 @@ export class Hearth {
       },
     });
 
+    this.promotions = Object.freeze({
+      /**
+       * Replaces the shop's promotions (the deals slot). All or nothing: one
+       * bad promotion rejects the document and the loaded set stays.
+       * @param {string | Uint8Array | ArrayBuffer | readonly unknown[] | object} input
+       */
+      load(input) {
+        let bytes = typeof input === 'string' ? input : toBytes(input);
+        if (bytes === null) {
+          if (input === null || typeof input !== 'object') throw invalidArgument('promotions.load(input) needs JSON text, bytes, or an array of promotions');
+          bytes = JSON.stringify(input);
+        }
+        const body = bytes;
+        self.#call((M, e) => self.#check(M.loadPromotions(e, body)));
+      },
+    });
+
     this.preferences = Object.freeze({
       /** @param {{ likes?: readonly string[], dislikes?: readonly string[] }} prefs */
       set(prefs) {
@@ -455,7 +473,7 @@ export class Hearth {
       if (!RECOMMEND_KEYS.includes(k)) throw invalidArgument(`recommend(request): unknown field '${k}'; known fields are ${RECOMMEND_KEYS.join(', ')}`);
     }
     const slot = request.slot ?? 'for_you';
-    if (typeof slot !== 'string') throw invalidArgument("recommend(request): slot must be 'for_you' or 'wow'");
+    if (typeof slot !== 'string') throw invalidArgument("recommend(request): slot must be 'for_you', 'wow' or 'deals'");
     const count = request.count ?? 8;
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 1) {
       throw invalidArgument(`recommend(request): count must be a whole number of at least 1 (more than 100 is clamped to 100), not ${describe(count)}`);
@@ -464,12 +482,38 @@ export class Hearth {
     const pin = stringList(request.pin, 'recommend(request): pin');
     const includePurchased = request.includePurchased ?? false;
     if (typeof includePurchased !== 'boolean') throw invalidArgument('recommend(request): includePurchased must be a boolean');
+    if (slot === 'deals') {
+      const context = this.#dealContext(request.context);
+      return this.#call((M, e) => this.#unwrap(M.recommendDeals(e, count, this.#nowMs(), exclude, context)));
+    }
+    if (request.context !== undefined) throw invalidArgument("recommend(request): context applies to the 'deals' slot only");
     // Showing picks moves the bandit and the fatigue counters: saved, but not
     // a 'change' (a UI that re-renders on change would loop).
     const picks = this.#call((M, e) => this.#unwrap(M.recommend(e, slot, count, this.#nowMs(), exclude, pin, includePurchased)));
     this.#refreshRevision();
     this.#schedule();
     return picks;
+  }
+
+  /**
+   * The moment as the host sees it; hour and weekday default to the local time of now().
+   * @param {unknown} context
+   */
+  #dealContext(context) {
+    if (context === undefined || context === null) context = {};
+    if (typeof context !== 'object' || Array.isArray(context)) throw invalidArgument('recommend(request): context must be an object');
+    const c = /** @type {Record<string, unknown>} */ (context);
+    for (const k of Object.keys(c)) {
+      if (!CONTEXT_KEYS.includes(k)) throw invalidArgument(`recommend(request): unknown context field '${k}'; known fields are ${CONTEXT_KEYS.join(', ')}`);
+    }
+    const local = new Date(this.#nowMs());
+    const hour = c.hour ?? local.getHours();
+    const weekday = c.weekday ?? ((local.getDay() + 6) % 7) + 1;
+    if (typeof hour !== 'number' || !Number.isInteger(hour) || hour < 0 || hour > 23) throw invalidArgument('recommend(request): context.hour must be a whole number 0–23');
+    if (typeof weekday !== 'number' || !Number.isInteger(weekday) || weekday < 1 || weekday > 7) throw invalidArgument('recommend(request): context.weekday must be 1 (Monday) … 7 (Sunday)');
+    if (c.weather !== undefined && typeof c.weather !== 'string') throw invalidArgument('recommend(request): context.weather must be a word such as "rain"');
+    if (c.distanceKm !== undefined && (typeof c.distanceKm !== 'number' || !(c.distanceKm >= 0))) throw invalidArgument('recommend(request): context.distanceKm must be a distance >= 0');
+    return { hour, weekday, weather: c.weather, distanceKm: c.distanceKm };
   }
 
   /**

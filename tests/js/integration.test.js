@@ -418,3 +418,45 @@ describe('recommendations', () => {
     assert.deepEqual(h.recommend({ slot: 'wow' }), []);
   });
 });
+
+describe('deals', () => {
+  const SHOP = JSON.stringify([
+    { id: 'tent-1', title: 'Two-person tent', category: 'Camping > Tents', brand: 'Fjell', price: 300 },
+    { id: 'boot-1', title: 'Rain boot', category: 'Shoes > Rain', brand: 'Acme', price: 60 },
+  ]);
+  const NOW = Date.UTC(2026, 10, 25, 18);
+  const PROMOS = [
+    { id: 'rainy-boots', category: 'Shoes > Rain', discount: 0.25, starts: '2026-11-01', ends: '2026-12-01', context: { weather: ['rain'] } },
+    { id: 'tents-now', item: 'tent-1', discountPercent: 10, starts: '2026-11-01', ends: '2026-12-01' },
+    { id: 'last-year', item: 'tent-1', discount: 0.5, starts: '2025-11-01', ends: '2025-12-01' },
+  ];
+
+  test('only eligible, unexpired deals for the context, each with a reason', async (t) => {
+    const h = await createHearth({ storage: 'memory', now: () => NOW, seed: 1 });
+    t.after(() => h.close());
+    h.catalog.load(SHOP);
+    h.promotions.load(PROMOS);
+    const dry = h.recommend({ slot: 'deals', context: { weather: 'sun' } });
+    assert.deepEqual(dry.map((d) => d.promotion), ['tents-now']);
+    const wet = h.recommend({ slot: 'deals', context: { weather: 'rain', hour: 18, weekday: 3 } });
+    assert.deepEqual(wet.map((d) => d.promotion).sort(), ['rainy-boots', 'tents-now']);
+    const boots = wet.find((d) => d.promotion === 'rainy-boots');
+    assert.equal(boots.item, 'boot-1');
+    assert.equal(boots.discount, 0.25);
+    assert.match(boots.reason, /25% off Rain/);
+  });
+
+  test('bad promotions and contexts are coded errors and keep what was loaded', async (t) => {
+    const h = await createHearth({ storage: 'memory', now: () => NOW });
+    t.after(() => h.close());
+    h.catalog.load(SHOP);
+    h.promotions.load(PROMOS);
+    assert.throws(() => h.promotions.load([{ id: 'x', item: 'tent-1', discount: -0.2, starts: 1, ends: 2 }]), { code: 'INVALID_ARGUMENT', message: /promotion 0 field discount/ });
+    assert.throws(() => h.promotions.load([{ id: 'x', item: 'nope', discount: 0.2, starts: 1, ends: 2 }]), { code: 'INVALID_ARGUMENT', message: /not in the catalog/ });
+    assert.throws(() => h.promotions.load([{ id: 'x', item: 'tent-1', discount: 0.2, starts: '2026-02-01', ends: '2026-01-01' }]), { code: 'INVALID_ARGUMENT', message: /after starts/ });
+    assert.throws(() => h.recommend({ slot: 'deals', context: { hour: 25 } }), { code: 'INVALID_ARGUMENT' });
+    assert.throws(() => h.recommend({ slot: 'deals', context: { mood: 'happy' } }), { code: 'INVALID_ARGUMENT' });
+    assert.throws(() => h.recommend({ slot: 'for_you', context: {} }), { code: 'INVALID_ARGUMENT' });
+    assert.deepEqual(h.recommend({ slot: 'deals', context: { weather: 'sun' } }).map((d) => d.promotion), ['tents-now']);
+  });
+});

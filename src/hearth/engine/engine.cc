@@ -221,6 +221,12 @@ absl::StatusOr<std::vector<Pick>> Engine::Recommend(const RecommendRequest& requ
   return picks;
 }
 
+absl::StatusOr<std::vector<Deal>> Engine::RecommendDeals(const DealContext& context, int64_t now_ms, int count,
+                                                         const std::vector<std::string>& exclude) const {
+  if (auto s = ValidateNow(static_cast<double>(now_ms)); !s.ok()) return s;
+  return hearth::RecommendDeals(catalog_, profile_, promotions_, context, now_ms, count, exclude, rank_);
+}
+
 absl::Status Engine::Feedback(const FeedbackEvent& event) {
   if (auto s = ValidateNow(static_cast<double>(event.now_ms)); !s.ok()) return s;
   auto s = ranker_.Feedback(catalog_, event, &rank_);

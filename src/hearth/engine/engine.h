@@ -27,6 +27,7 @@
 #include "hearth/catalog/features.h"
 #include "hearth/common/random.h"
 #include "hearth/profile/profile.h"
+#include "hearth/rank/promotions.h"
 #include "hearth/rank/rank.h"
 
 namespace hearth {
@@ -92,6 +93,11 @@ class Engine {
   // Recommendations (see rank/rank.h) and what the user did with them.
   absl::StatusOr<std::vector<Pick>> Recommend(const RecommendRequest& request);
   absl::Status Feedback(const FeedbackEvent& event);
+  // The deals slot: promotions (shop content, like the catalog; not part of
+  // the user's snapshot) matched to the profile and the host's context.
+  absl::Status LoadPromotions(std::string_view json) { return promotions_.Load(json, catalog_); }
+  absl::StatusOr<std::vector<Deal>> RecommendDeals(const DealContext& context, int64_t now_ms, int count,
+                                                   const std::vector<std::string>& exclude) const;
   // Seeds the randomness of the bandit and exploration (tests, SSR replays).
   void Seed(uint64_t seed) { rng_.Seed(seed); }
   const RankState& rank_state() const { return rank_; }
@@ -114,6 +120,7 @@ class Engine {
   Catalog catalog_;
   Profile profile_;
   Ranker ranker_;
+  Promotions promotions_;
   RankState rank_;
   Rng rng_;
   uint64_t revision_ = 0;
