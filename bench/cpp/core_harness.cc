@@ -1,0 +1,315 @@
+// hearth_core_bench: times the C++ core with no JS in the way, from ONE source
+// compiled natively and to wasm, so the two columns of bench/core.mjs's table
+// differ only in the compiler target.
+//
+// Example:
+//   build/native/hearth_core_bench            # one JSON object per line
+//   node --no-experimental-fetch build/wasm/hearth_core_bench.js --runs 3
+//
+// Output, one line per operation:
+//   {"env":"native","op":"load","unit":"catalog","ops":1,"runs":7,"median_ms":...,"min_ms":...,
+//    "max_ms":...,"bytes":...,"fnv":"..."}
+// `ops` is how many calls one run makes; per-op cost = median_ms / ops.
+// `bytes` and `fnv` describe the input (catalog JSON, snapshot blob), so the
+// runner can check that both builds timed the same bytes. One more line,
+// {"env":...,"op":"info","simdjson":"<kernel>"}, names simdjson's kernel.
+//
+// Not Google Benchmark: the same plain harness has to run under Node, where
+// Debian's libbenchmark does not exist. (It is deliberately not named
+// *_bench.cc: CMakeLists.txt's native hearth_bench target globs those for
+// Google Benchmark sources, and this file brings its own main().)
+//
+// Deterministic by construction: the catalog comes from a seeded PRNG and all
+// event times are fixed offsets from a fixed date; only the timings vary.
+#include <algorithm>
+#include <chrono>
+#include <cinttypes>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hearth/engine/engine.h"
+#include "simdjson.h"
+
+namespace {
+
+#ifdef __EMSCRIPTEN__
+constexpr const char* kEnv = "wasm";
+#else
+constexpr const char* kEnv = "native";
+#endif
+
+// 2025-06-01T00:00:00Z, the generator's reference date (scripts/gen-catalog.mjs).
+constexpr int64_t kReferenceMs = 1'748'736'000'000;
+constexpr int64_t kDay = 86'400'000;
+
+// splitmix64: tiny, good enough to make a catalog look varied.
+class Rng {
+ public:
+  explicit Rng(uint64_t seed) : s_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (s_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double Uniform() { return static_cast<double>(Next() >> 11) * 0x1.0p-53; }
+  size_t Below(size_t n) { return static_cast<size_t>(Uniform() * static_cast<double>(n)); }
+  template <typename T, size_t N>
+  const T& Pick(const T (&list)[N]) { return list[Below(N)]; }
+
+ private:
+  uint64_t s_;
+};
+
+struct Department {
+  const char* name;
+  double median;
+  const char* subs[4];
+  const char* nouns[4];
+  const char* tags[6];
+};
+
+// The same eight departments and shape as scripts/gen-catalog.mjs (fewer words).
+constexpr Department kDepartments[] = {
+    {"Shoes", 85, {"Trail", "Running", "Casual", "Boots"}, {"Trail Runner", "Sneaker", "Hiking Boot", "Loafer"},
+     {"waterproof", "vegan", "wide-fit", "recycled", "breathable", "lightweight"}},
+    {"Apparel", 45, {"Tops", "Knitwear", "Outerwear", "Bottoms"}, {"T-Shirt", "Sweater", "Rain Jacket", "Chinos"},
+     {"organic-cotton", "merino", "recycled", "unisex", "slim-fit", "machine-washable"}},
+    {"Outdoor", 110, {"Camping", "Climbing", "Hiking", "Cycling"}, {"Tent", "Harness", "Daypack", "Bike Light"},
+     {"ultralight", "waterproof", "packable", "four-season", "recycled", "bestseller"}},
+    {"Home", 55, {"Lighting", "Textiles", "Decor", "Furniture"}, {"Table Lamp", "Throw Blanket", "Vase", "Stool"},
+     {"handmade", "sustainable", "linen", "ceramic", "fsc-wood", "bestseller"}},
+    {"Kitchen", 35, {"Cookware", "Coffee", "Tableware", "Tools"}, {"Skillet", "Kettle", "Pasta Bowls", "Chef Knife"},
+     {"dishwasher-safe", "induction", "stoneware", "bpa-free", "handmade", "bestseller"}},
+    {"Electronics", 120, {"Audio", "Wearables", "Accessories", "Smart Home"},
+     {"Headphones", "Smartwatch", "Power Bank", "Smart Plug"},
+     {"wireless", "bluetooth", "usb-c", "rechargeable", "smart-home", "bestseller"}},
+    {"Beauty", 24, {"Skincare", "Haircare", "Fragrance", "Bodycare"}, {"Face Serum", "Shampoo Bar", "Room Spray", "Body Oil"},
+     {"vegan", "cruelty-free", "fragrance-free", "refillable", "organic", "sensitive-skin"}},
+    {"Books", 18, {"Cookbooks", "Travel", "Science Fiction", "Design"},
+     {"Guide to Baking", "City Walks", "Orbit Stories", "Book of Type"},
+     {"hardcover", "paperback", "signed", "new-release", "award-winner", "illustrated"}},
+};
+constexpr const char* kAdjectives[] = {"Lightweight", "Classic", "Organic", "Rugged", "Modern", "Wireless", "Gentle", "Pocket"};
+constexpr const char* kBrands[] = {"Acme", "Fernhill", "Northwind", "Stride & Co", "Pebble", "Lumen", "Cedar Lane",
+                                   "Copperpot", "Brightline", "Marlow", "Tidewater", "Juniper", "Oakhaus", "Velo Nord",
+                                   "Saltmarsh", "Quill House", "Atlas Press", "Summit", "Holloway", "Aurora",
+                                   "Ironbark", "Nimbus", "Wren", "Pacer", "Harbor", "Orbit", "Meadow", "Fieldnote",
+                                   "Bloom & Root", "Kettle & Crumb"};
+constexpr const char* kColours[] = {"Slate grey", "Forest green", "Sand", "Rust red", "Navy blue", "Charcoal", "Ivory", "Plum"};
+constexpr const char* kMaterials[] = {"mesh", "leather", "organic cotton", "merino wool", "oak", "stoneware", "aluminium", "paper"};
+constexpr const char* kUses[] = {"long days on rocky paths", "everyday wear", "weekend overnighters", "slow evenings at home",
+                                 "weeknight dinners", "the daily commute", "sensitive skin", "rainy afternoons"};
+
+// Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+void CivilFromDays(int64_t z, int* y, unsigned* m, unsigned* d) {
+  z += 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = static_cast<int>(yoe + era * 400 + (*m <= 2));
+}
+
+std::string IsoDate(int64_t ms) {
+  int y;
+  unsigned mo, d;
+  const int64_t days = ms / kDay, rem = ms % kDay;
+  CivilFromDays(days, &y, &mo, &d);
+  char buf[64];  // room for any int64 input, which keeps -Wformat-truncation quiet
+  std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02d.000Z", y, mo, d, static_cast<int>(rem / 3'600'000),
+                static_cast<int>(rem / 60'000 % 60), static_cast<int>(rem / 1000 % 60));
+  return buf;
+}
+
+// A catalog shaped like `node scripts/gen-catalog.mjs --items N`: one item per
+// line, the same fields, ~480 bytes per item.
+std::string GenerateCatalog(int items, uint64_t seed, std::vector<std::string>* ids) {
+  Rng rng(seed);
+  std::string out = "[\n";
+  out.reserve(static_cast<size_t>(items) * 520);
+  char buf[96];
+  for (int i = 0; i < items; ++i) {
+    const Department& dept = rng.Pick(kDepartments);
+    std::snprintf(buf, sizeof buf, "sku-%05d", i + 1);
+    const std::string id = buf;
+    ids->push_back(id);
+    const char* adj = rng.Pick(kAdjectives);
+    const char* noun = rng.Pick(dept.nouns);
+    const char* brand = rng.Pick(kBrands);
+    const char* colour = rng.Pick(kColours);
+    const char* material = rng.Pick(kMaterials);
+    // Drawn into locals, in this order: the operands of one `+` chain may be
+    // evaluated in any order, and g++ and clang do differ.
+    const char* sub = rng.Pick(dept.subs);
+    const char* use = rng.Pick(kUses);
+    if (i > 0) out += ",\n";
+    out += "{\"id\":\"" + id + "\",\"title\":\"" + adj + " " + noun + "\",\"category\":\"" + dept.name + " > " +
+           sub + "\",\"tags\":[";
+    const size_t ntags = rng.Below(5);
+    for (size_t t = 0; t < ntags; ++t) {
+      if (t > 0) out += ',';
+      out += std::string("\"") + dept.tags[(i + t * 5) % 6] + "\"";  // distinct within an item
+    }
+    // Skewed around the department's median (a product of two uniforms), ending in .99.
+    const double u1 = rng.Uniform(), u2 = rng.Uniform(), u3 = rng.Uniform();
+    const double price =
+        std::max(0.99, static_cast<double>(static_cast<int64_t>(dept.median * (0.3 + 2.0 * u1 * u2 + u3))) - 0.01);
+    std::snprintf(buf, sizeof buf, "%.2f", price);
+    out += std::string("],\"brand\":\"") + brand + "\",\"price\":" + buf;
+    const int64_t age_days = static_cast<int64_t>(rng.Below(730));
+    const int64_t age_seconds = static_cast<int64_t>(rng.Below(86'400));
+    const int64_t created = kReferenceMs - age_days * kDay - age_seconds * 1000;
+    out += ",\"created_at\":\"" + IsoDate(created) + "\"";
+    const int stock = static_cast<int>(rng.Below(250));
+    const double popularity = static_cast<double>(rng.Below(1000)) / 10;
+    std::snprintf(buf, sizeof buf, ",\"stock\":%d,\"popularity\":%.1f", stock, popularity);
+    out += buf;
+    out += ",\"image\":\"/img/" + id + ".svg\",\"url\":\"/p/" + id + "\",\"attributes\":{\"colour\":\"" + colour +
+           "\",\"material\":\"" + material + "\"},\"description\":\"Designed for " + use + ", this " +
+           adj + " " + noun + " from " + brand + " keeps things simple. Made from " + material + " in " + colour +
+           ", with a two-year warranty.\"}";
+  }
+  out += "\n]\n";
+  return out;
+}
+
+// FNV-1a, so the runner can check that native and wasm timed the same bytes.
+uint64_t Fnv1a(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+double NowMs() {
+  using Clock = std::chrono::steady_clock;
+  return std::chrono::duration<double, std::milli>(Clock::now().time_since_epoch()).count();
+}
+
+[[noreturn]] void Die(const std::string& what) {
+  std::fprintf(stderr, "hearth_core_bench: %s\n", what.c_str());
+  std::exit(1);
+}
+
+std::unique_ptr<hearth::Engine> NewEngine() {
+  auto e = hearth::Engine::Create(hearth::ProfileConfig{});
+  if (!e.ok()) Die(std::string(e.status().message()));
+  return *std::move(e);
+}
+
+void LoadOrDie(hearth::Engine& engine, std::string_view json, size_t want) {
+  auto r = engine.LoadCatalog(json, hearth::LoadMode::kReplace);
+  if (!r.ok()) Die(std::string(r.status().message()));
+  if (r->loaded != want || !r->rejected.empty())
+    Die("catalog load: " + std::to_string(r->loaded) + " loaded, " + std::to_string(r->rejected.size()) + " rejected");
+}
+
+// Runs `body` `runs` times after `warmup` untimed runs and prints the line.
+template <typename Setup, typename Body>
+void Measure(const char* op, const char* unit, int64_t ops, int runs, int warmup, std::string_view input, Setup setup,
+             Body body) {
+  std::vector<double> ms;
+  for (int r = 0; r < warmup + runs; ++r) {
+    setup();
+    const double t0 = NowMs();
+    body();
+    const double t1 = NowMs();
+    if (r >= warmup) ms.push_back(t1 - t0);
+  }
+  std::sort(ms.begin(), ms.end());
+  const double median = ms.size() % 2 ? ms[ms.size() / 2] : (ms[ms.size() / 2 - 1] + ms[ms.size() / 2]) / 2;
+  std::printf(
+      "{\"env\":\"%s\",\"op\":\"%s\",\"unit\":\"%s\",\"ops\":%" PRId64
+      ",\"runs\":%d,\"median_ms\":%.4f,\"min_ms\":%.4f,\"max_ms\":%.4f,\"bytes\":%zu,\"fnv\":\"%016" PRIx64 "\"}\n",
+      kEnv, op, unit, ops, runs, median, ms.front(), ms.back(), input.size(), Fnv1a(input));
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int runs = 7;
+  int items = 10'000;
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
+    else if (std::strcmp(argv[i], "--items") == 0 && i + 1 < argc) items = std::max(1, std::atoi(argv[++i]));
+    else Die(std::string("unknown argument '") + argv[i] + "'; usage: hearth_core_bench [--runs N] [--items N]");
+  }
+
+  std::vector<std::string> ids;
+  const std::string catalog = GenerateCatalog(items, 42, &ids);
+  const size_t n = ids.size();
+
+  // catalog Load into a fresh engine each run (what a page does on start).
+  std::unique_ptr<hearth::Engine> engine;
+  Measure("load", "catalog", 1, runs, 2, catalog, [&] { engine = NewEngine(); },
+          [&] { LoadOrDie(*engine, catalog, n); });
+
+  // Which simdjson kernel Load used (chosen on first use): a SIMD one
+  // natively, "fallback" in wasm32.
+  std::printf("{\"env\":\"%s\",\"op\":\"info\",\"simdjson\":\"%s\"}\n", kEnv,
+              simdjson::get_active_implementation()->name().c_str());
+
+  // Track: 200k views cycling through the catalog, one second apart; a fresh
+  // profile (same catalog) each run.
+  constexpr int64_t kTracks = 200'000;
+  const int64_t t0 = kReferenceMs + 30 * kDay;
+  const double now = static_cast<double>(t0 + kTracks * 1000 + kDay);
+  engine = NewEngine();
+  LoadOrDie(*engine, catalog, n);
+  int64_t recorded = 0;
+  Measure("track", "event", kTracks, std::max(3, runs / 2), 1, {}, [&] { engine->Erase(); },
+          [&] {
+            for (int64_t i = 0; i < kTracks; ++i) {
+              hearth::TrackEvent e;
+              e.type = "view";
+              e.item = ids[static_cast<size_t>(i) % n];
+              e.ts_ms = static_cast<double>(t0 + i * 1000);
+              auto r = engine->Track(e, now);
+              if (!r.ok()) Die(std::string(r.status().message()));
+              ++recorded;
+            }
+          });
+
+  // A profile with some of everything for Summarize and snapshots: the last
+  // run's views plus purchases (with ids, so the dedup window is not empty).
+  for (int i = 0; i < 40; ++i) {
+    hearth::TrackEvent e;
+    const std::string id = "order-" + std::to_string(i);
+    e.type = i % 4 == 0 ? "add_to_cart" : "purchase";
+    e.item = ids[static_cast<size_t>(i) * 97 % n];
+    e.id = id;
+    e.ts_ms = static_cast<double>(t0 + kTracks * 1000 + i);
+    auto r = engine->Track(e, now);
+    if (!r.ok()) Die(std::string(r.status().message()));
+  }
+
+  constexpr int64_t kSummaries = 1'000;
+  size_t sink = 0;
+  Measure("summarize", "call", kSummaries, runs, 1, {}, [] {},
+          [&] {
+            for (int64_t i = 0; i < kSummaries; ++i) sink += engine->Summarize(static_cast<int64_t>(now)).sentences.size();
+          });
+
+  constexpr int64_t kSnapshots = 1'000;
+  const std::string snapshot = engine->ExportSnapshot();
+  Measure("snapshot", "export+restore", kSnapshots, runs, 1, snapshot, [] {},
+          [&] {
+            for (int64_t i = 0; i < kSnapshots; ++i) {
+              const std::string blob = engine->ExportSnapshot();
+              if (auto s = engine->RestoreSnapshot(blob); !s.ok()) Die(std::string(s.message()));
+            }
+          });
+
+  if (sink == 0 || recorded == 0) Die("nothing was measured");
+  return 0;
+}
