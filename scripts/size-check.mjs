@@ -1,15 +1,17 @@
 // Fails when the shipped SDK (JS + wasm, gzip -9) grows past its budget.
 //
-// The budget ratchets: it is the measured size of the foundation plus a
-// margin, and each issue that adds to the SDK moves it knowingly. The target
-// for the finished SDK is 64 KB gzip (see the README's size table).
+// The budget ratchets: it is the measured size (foundation + recommendations:
+// 207 KB gz, unminified JS included) plus a margin, and each change that adds
+// to the SDK moves it knowingly. The target for the finished SDK is 64 KB gzip;
+// most of today's wasm is simdjson's always-inline accessors expanded at every
+// call site and Abseil containers instantiated per type (see bench/).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 160 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 215 * 1024);
 
 function files(dir, pred) {
   const out = [];
