@@ -46,9 +46,10 @@ export function popularityRecommender(world) {
  * Popularity within the user's most-bought sub-categories: score(i) =
  * share of the user's training lines in sub(i) × (popularity(i) + 1), popularity as
  * of the test date. Items of sub-categories the user never bought score 0 and come
- * last in global-popularity order. (A proportional blend rather than "fill the top
- * sub-category first": it spreads the 10 slots over the user's few favourite
- * sub-categories, which is the stronger variant on this data.)
+ * last in global-popularity order. A proportional blend spreads the 10 slots over the
+ * user's favourite sub-categories. On Superstore the variants ("fill the top
+ * sub-category first", top-level categories instead of sub-categories) land within
+ * 3 hits of each other (9 to 12 of 778 users): the data has no category signal.
  * @param {import('./world.mjs').World} world
  * @param {{ level?: 'sub' | 'top' }} [options] which category level counts as "category"
  */

@@ -237,7 +237,7 @@ describe('the Hearth path, against a stand-in SDK', () => {
     const result = await runEval({ seed: SEED, customers: 25, resamples: 50, sim: { users: 4, rounds: 6 } }, { lines, sdk: fakeSdk });
     const { testUsers } = splitByCustomer(lines);
     const offline = calls.slice(0, 25);
-    assert.equal(calls.length, 25 + 4, 'one instance per test user, then one per simulated user');
+    assert.equal(calls.length, 25 + 4 + 4, 'one instance per test user, then one per simulated user and host');
     for (const c of calls) assert.ok(c.closed, 'every instance is closed');
     for (const c of offline) {
       const user = testUsers.find((u) => u.train.length === c.events.filter((e) => e.type === 'purchase').length && c.opts.now() === u.testTs && u.train.every((l, i) => c.events[i].item === l.item));
@@ -251,13 +251,19 @@ describe('the Hearth path, against a stand-in SDK', () => {
     const forYou = result.rows.find((r) => r.name === 'Hearth for_you');
     assert.equal(forYou.metrics.listLength, 9, 'the already-bought pick is dropped, not replaced');
     assert.equal(result.contracts.for_you.boughtReturned, 25);
-    // Simulator: one pick a round; a click is tracked and fed back, a pass sends nothing.
-    for (const c of calls.slice(25)) {
+    // Simulator: one pick a round; a click is tracked and fed back; a pass sends
+    // nothing (first host) or a dismiss (second host).
+    for (const [n, c] of calls.slice(25).entries()) {
       assert.equal(c.recommends.length, 6);
       assert.ok(c.recommends.every((r) => r.slot === 'for_you' && r.count === 1));
-      assert.equal(c.tracks.length, c.feedbacks.length);
-      assert.ok(c.feedbacks.every((f) => f.outcome === 'click' && f.slot === 'for_you'));
+      const clicks = c.feedbacks.filter((f) => f.outcome === 'click');
+      assert.equal(c.tracks.length, clicks.length);
+      assert.ok(c.tracks.every((t) => t.type === 'click'));
+      assert.ok(c.feedbacks.every((f) => f.slot === 'for_you'));
+      if (n < 4) assert.equal(c.feedbacks.length, clicks.length);
+      else assert.equal(c.feedbacks.length, 6);
     }
+    assert.deepEqual(result.sim.slice(3).map((s) => s.name), ["Hearth for_you, pass = no call", "Hearth for_you, pass = feedback 'dismiss'"]);
   });
 
   test('a recommend() that throws turns the Hearth rows into n/a with the error', async () => {

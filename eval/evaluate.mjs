@@ -21,7 +21,7 @@ export const DEFAULTS = {
   hearth: 'auto',
   /** bootstrap resamples of the 95% intervals */
   resamples: 1000,
-  sim: { users: SIM_DEFAULTS.users, rounds: SIM_DEFAULTS.rounds, dismiss: false, trackClicks: true },
+  sim: { users: SIM_DEFAULTS.users, rounds: SIM_DEFAULTS.rounds, trackClicks: true },
 };
 
 /**
@@ -128,7 +128,7 @@ export async function runEval(options = {}, inject = {}) {
   // --- simulator (skipped when sim.users is 0) ---
   const simCfg = { ...SIM_DEFAULTS, users: o.sim.users, rounds: o.sim.rounds };
   const sim = [];
-  let simContract = null;
+  const simContracts = [];
   if (simCfg.users > 0) {
     const simUsers = makeUsers(world, o.seed, simCfg);
     for (const policy of [randomPolicy(world, o.seed), greedyPolicy(world, o.seed), oraclePolicy(world, o.seed)]) {
@@ -137,12 +137,14 @@ export async function runEval(options = {}, inject = {}) {
     if (sdk.createHearth && sdk.recommend && sdk.feedback) {
       // The device's catalog when the simulation starts: popularity of all training lines.
       const catalogJson = JSON.stringify(history.catalogAsOf(Infinity));
-      const policy = hearthPolicy({ sdk, catalogJson, seed: o.seed, options: o.sim });
-      try {
-        sim.push(await simulate(world, simUsers, policy, o.seed, simCfg));
-        simContract = policy.contract;
-      } catch (e) {
-        sim.push({ name: policy.name, na: `recommend()/feedback() failed: ${e.message}` });
+      for (const dismiss of [false, true]) {
+        const policy = hearthPolicy({ sdk, catalogJson, seed: o.seed, options: { ...o.sim, dismiss } });
+        try {
+          sim.push(await simulate(world, simUsers, policy, o.seed, simCfg));
+          simContracts.push({ name: policy.name, contract: policy.contract });
+        } catch (e) {
+          sim.push({ name: policy.name, na: `recommend()/feedback() failed: ${e.message}` });
+        }
       }
     } else {
       sim.push({ name: 'Hearth for_you', na: !sdk.createHearth || !sdk.recommend ? sdk.reason : 'feedback() not available' });
@@ -150,7 +152,7 @@ export async function runEval(options = {}, inject = {}) {
   }
   lap('simulator');
 
-  return { options: o, data, rows, best: best.name, contracts, sim, simConfig: simCfg, simContract, sdk: { seed: !!sdk.seed, reason: sdk.reason ?? null }, timings };
+  return { options: o, data, rows, best: best.name, contracts, sim, simConfig: simCfg, simContracts, sdk: { seed: !!sdk.seed, reason: sdk.reason ?? null }, timings };
 }
 
 /**

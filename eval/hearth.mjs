@@ -18,9 +18,10 @@
 //   picks = hearth.recommend({ slot: 'for_you', count: 1 }); show picks[0]
 //   click:   hearth.track({ type: 'click', item, ts }) and
 //            hearth.feedback({ item, slot: 'for_you', outcome: 'click' })
-//   no click: nothing by default (recommend() recorded the impression, and an
-//            unrewarded decision is the bandit's miss); options.dismiss sends
-//            feedback({ outcome: 'dismiss' }) instead.
+//   no click: nothing (recommend() recorded the impression, and an unrewarded
+//            decision is the bandit's miss) or, with options.dismiss,
+//            feedback({ item, slot: 'for_you', outcome: 'dismiss' }): the harness
+//            runs both hosts.
 
 import { History } from './world.mjs';
 
@@ -181,8 +182,9 @@ export function hearthPolicy({ sdk, catalogJson, seed, options = {} }) {
   const slot = options.slot ?? 'for_you';
   const trackClicks = options.trackClicks ?? true;
   const contract = newContract();
+  const catalogIds = new Set(JSON.parse(catalogJson).map((c) => c.id));
   return {
-    name: `Hearth ${slot}`,
+    name: `Hearth ${slot}, ${options.dismiss ? "pass = feedback 'dismiss'" : 'pass = no call'}`,
     contract,
     async start(user, clock) {
       const opts = { storage: 'memory', autosave: 0, now: clock.now };
@@ -194,7 +196,8 @@ export function hearthPolicy({ sdk, catalogJson, seed, options = {} }) {
           const picks = hearth.recommend({ slot, count: 1 });
           contract.calls++;
           contract.picks += picks.length;
-          tally(contract, checkPicks(picks, { has: () => true }));
+          tally(contract, checkPicks(picks, catalogIds));
+          for (const p of picks) if (typeof p?.arm === 'string') contract.arms.set(p.arm, (contract.arms.get(p.arm) ?? 0) + 1);
           return picks[0]?.item ?? null;
         },
         update(item, clicked) {

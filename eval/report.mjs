@@ -123,12 +123,13 @@ export function markdownReport(result, extra = {}) {
   L.push(
     'Each simulated user has a hidden taste per sub-category (Gamma(0.3) draws scaled to a maximum of 1) and clicks with probability ' +
       '(0.02 + 0.48 × taste) × 0.5^(times the item was shown before). greedy: the sub-category with the best click rate so far, never exploring; ' +
-      'oracle: knows the tastes (the ceiling). repeated shows: share of rounds that showed an item the user had already been shown (each earlier show halves the click chance). Hearth: recommend({ slot: \'for_you\', count: 1 }); on a click track({ type: \'click\' }) ' +
-      `and feedback({ outcome: 'click' })${o.sim.dismiss ? ", otherwise feedback({ outcome: 'dismiss' })" : '; nothing on a pass'}. Learning curves: bandit.svg.`,
+      'oracle: knows the tastes and shows the unseen item most likely to be clicked (the ceiling). repeated shows: share of rounds that showed an item the user had already been shown (each earlier show halves the click chance). Hearth: recommend({ slot: \'for_you\', count: 1 }); on a click track({ type: \'click\' }) ' +
+      "and feedback({ outcome: 'click' }); on a pass, either no call (the impression is already recorded) or feedback({ outcome: 'dismiss' }): " +
+      'two hosts side by side. Learning curves: bandit.svg.',
   );
-  if (result.simContract) {
+  if (result.simContracts.length) {
     L.push('');
-    L.push(...contractLines('simulator, Hearth for_you', result.simContract));
+    for (const { name, contract } of result.simContracts) L.push(...contractLines(`simulator, ${name}`, contract));
   }
   L.push('');
   L.push('## How the harness treats every recommender');

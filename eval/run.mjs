@@ -4,7 +4,7 @@
 // eval/out/bandit.svg and eval/out/results.json.
 //
 //   node eval/run.mjs [--seed 42] [--customers N] [--sim-users 300] [--sim-rounds 50]
-//                     [--views] [--dismiss] [--no-hearth] [--out DIR]
+//                     [--views] [--no-hearth] [--out DIR]
 
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -20,10 +20,9 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const USAGE = `usage: node eval/run.mjs [options]
   --seed N          randomness seed (default ${DEFAULTS.seed})
   --customers N     evaluate a seeded sample of N test customers (default: all)
-  --sim-users N     simulated users (default ${DEFAULTS.sim.users})
+  --sim-users N     simulated users (default ${DEFAULTS.sim.users}; 0 skips the simulator)
   --sim-rounds N    rounds per simulated user (default ${DEFAULTS.sim.rounds})
   --views           replay a 'view' before each training purchase into Hearth
-  --dismiss         simulator: send feedback 'dismiss' when a pick is not clicked
   --no-hearth       baselines only
   --out DIR         where to write report.md, bandit.svg, results.json (default eval/out)`;
 
@@ -66,7 +65,6 @@ async function main() {
       'sim-users': { type: 'string' },
       'sim-rounds': { type: 'string' },
       views: { type: 'boolean' },
-      dismiss: { type: 'boolean' },
       'no-hearth': { type: 'boolean' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -82,9 +80,8 @@ async function main() {
     views: !!values.views,
     hearth: values['no-hearth'] ? 'off' : 'auto',
     sim: {
-      users: values['sim-users'] === undefined ? DEFAULTS.sim.users : int('--sim-users', values['sim-users'], 1),
+      users: values['sim-users'] === undefined ? DEFAULTS.sim.users : int('--sim-users', values['sim-users'], 0),
       rounds: values['sim-rounds'] === undefined ? DEFAULTS.sim.rounds : int('--sim-rounds', values['sim-rounds'], 2),
-      dismiss: !!values.dismiss,
       trackClicks: true,
     },
   };

@@ -98,15 +98,18 @@ export function greedyPolicy(world, seed) {
   };
 }
 
-/** The ceiling: knows the hidden tastes and shows an unseen item of the favourite sub-category. */
+/**
+ * The ceiling: knows the hidden tastes and shows the unseen item with the highest
+ * click probability (the favourite sub-category first, in random order, then the next).
+ */
 export function oraclePolicy(world, seed) {
   return {
     name: 'oracle (knows the tastes)',
     async start(user) {
       const r = rng(seed, `sim-oracle:${user.index}`);
-      const fav = user.taste.indexOf(1);
-      const pool = world.ids.flatMap((_, i) => (world.subIndex[i] === fav ? [i] : []));
-      const order = r.shuffled(pool);
+      const order = r
+        .shuffled(world.ids.map((_, i) => i))
+        .sort((a, b) => user.taste[world.subIndex[b]] - user.taste[world.subIndex[a]]);
       let n = 0;
       return {
         pick: () => world.ids[order[n++ % order.length]],

@@ -26,9 +26,9 @@ export function movingAverage(ys, w) {
  * @returns {string} an SVG document
  */
 export function lineChart({ title, xLabel, yLabel, series, footer = [] }) {
-  const W = 760;
+  const W = 900;
   const H = 440 + footer.length * 16;
-  const m = { left: 64, right: 220, top: 44, bottom: 56 + footer.length * 16 };
+  const m = { left: 64, right: 320, top: 44, bottom: 56 + footer.length * 16 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const drawn = series.filter((s) => s.ys && s.ys.length);
@@ -48,12 +48,14 @@ export function lineChart({ title, xLabel, yLabel, series, footer = [] }) {
     out.push(`<line x1="${m.left}" y1="${yy}" x2="${m.left + pw}" y2="${yy}" stroke="#e5e5e5"/>`);
     out.push(`<text x="${m.left - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle">${+v.toFixed(3)}</text>`);
   }
-  // x ticks
+  // x ticks: round 1, then every multiple of a round step
   const xStep = niceStep(n / 8);
-  for (let r = 0; r < n; r += xStep) {
-    const xx = x(r).toFixed(1);
+  const ticks = [1];
+  for (let r = xStep; r <= n; r += xStep) if (r > 1) ticks.push(r);
+  for (const r of ticks) {
+    const xx = x(r - 1).toFixed(1);
     out.push(`<line x1="${xx}" y1="${m.top + ph}" x2="${xx}" y2="${m.top + ph + 4}" stroke="#333"/>`);
-    out.push(`<text x="${xx}" y="${m.top + ph + 16}" text-anchor="middle">${r + 1}</text>`);
+    out.push(`<text x="${xx}" y="${m.top + ph + 16}" text-anchor="middle">${r}</text>`);
   }
   out.push(`<line x1="${m.left}" y1="${m.top + ph}" x2="${m.left + pw}" y2="${m.top + ph}" stroke="#333"/>`);
   out.push(`<line x1="${m.left}" y1="${m.top}" x2="${m.left}" y2="${m.top + ph}" stroke="#333"/>`);
