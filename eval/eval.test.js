@@ -266,6 +266,20 @@ describe('the Hearth path, against a stand-in SDK', () => {
     assert.deepEqual(result.sim.slice(3).map((s) => s.name), ["Hearth for_you, pass = no call", "Hearth for_you, pass = feedback 'dismiss'"]);
   });
 
+  test('an SDK without recommend() gives "n/a (recommend() not available)" rows and no Hearth curve', async () => {
+    const sdk = await probeHearth(async () => ({ createHearth: async () => ({ close() {} }) }));
+    assert.deepEqual({ recommend: sdk.recommend, reason: sdk.reason }, { recommend: false, reason: 'recommend() not available' });
+    const result = await runEval({ seed: SEED, customers: 5, resamples: 20, sim: { users: 2, rounds: 3 } }, { lines, sdk });
+    for (const name of ['Hearth for_you', 'Hearth wow']) {
+      const row = result.rows.find((r) => r.name === name);
+      assert.equal(row.metrics, undefined);
+      assert.equal(row.na, 'recommend() not available');
+    }
+    assert.equal(result.sim.at(-1).na, 'recommend() not available');
+    assert.match(markdownReport(result), /\| Hearth wow \| n\/a \(recommend\(\) not available\) \|/);
+    assert.match(banditSvg(result), /n\/a \(recommend\(\) not available\)/);
+  });
+
   test('a recommend() that throws turns the Hearth rows into n/a with the error', async () => {
     const sdk = {
       recommend: true,
