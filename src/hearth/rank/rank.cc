@@ -18,6 +18,7 @@ constexpr size_t kPopularTake = 300;
 constexpr size_t kFreshTake = 200;
 constexpr double kMmrLambda = 0.75;
 constexpr int kWowAvoidForYouTop = 8;
+constexpr double kIgnoredShowFactor = 0.75;
 
 // Per-candidate signals, all in [0, 1] after scaling.
 struct Scored {
@@ -366,6 +367,11 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
       pool.push_back(s);
     }
   }
+  // Soft fatigue: each show without a click costs 25% of the score, so an
+  // ignored pick gives way to the next one long before its rest begins.
+  for (Scored& s : pool)
+    if (auto it = state->impressions.find(catalog.item(s.index).id); it != state->impressions.end())
+      s.score *= std::pow(kIgnoredShowFactor, it->second.shown_since_click);
   std::sort(pool.begin(), pool.end(), by_score);
 
   // Pins first (if sellable and not excluded), then the diversified rest.

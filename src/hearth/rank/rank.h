@@ -34,8 +34,9 @@
 // category, 0.5 for the same top-level one.
 // Filters: out of stock (stock == 0), purchased (the last kPurchasedMemory
 // purchases, unless include_purchased), request exclusions, dismissed items
-// (rest kDismissRestDays), and fatigue: an item shown kFatigueShows times
-// without a click rests for kFatigueRestDays. Pinned items go first.
+// (rest kDismissRestDays), and fatigue: each show without a click multiplies
+// an item's score by 0.75, and after kFatigueShows such shows it rests for
+// kFatigueRestDays. Pinned items go first.
 // Propensity: the probability that Thompson sampling picks the arm that
 // produced the list, estimated with kPropensityDraws posterior draws (so it is
 // in (0, 1] and the arms' propensities sum to 1); recorded for off-policy
