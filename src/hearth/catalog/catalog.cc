@@ -45,8 +45,6 @@ std::string_view TypeName(od::json_type t) {
 struct StagedItem {
   Item item;
   int64_t index;
-  // (key, label) of each feature, interned only when the load commits.
-  std::vector<std::pair<std::string, std::string>> feature_keys;
 };
 
 // Reads one item object. The first problem found becomes the reject; a
@@ -293,23 +291,43 @@ std::string DocumentError(simdjson::error_code e, std::string_view where) {
                       simdjson::error_message(e), "; fix the document and load it again");
 }
 
-void ExtractFeatures(StagedItem* staged) {
-  const Item& item = staged->item;
-  auto& out = staged->feature_keys;
+// Interns the item's features. Keys are built in one reused buffer and the
+// (more expensive) label only for a feature the dictionary has not seen yet:
+// most items of a catalog share most of their features.
+void InternFeatures(Item* item, FeatureDictionary* dict) {
+  std::string key;
+  auto add = [&](auto&& make_label) {
+    if (auto id = dict->Find(key)) {
+      item->features.push_back(*id);
+    } else {
+      item->features.push_back(dict->Intern(key, make_label()));
+    }
+  };
   std::string path;
-  for (const std::string& level : item.category) {
+  for (const std::string& level : item->category) {
     if (!path.empty()) path.push_back('/');
     path += NormalizeKey(level);
-    out.emplace_back(absl::StrCat("cat:", path), level);
+    key.assign("cat:").append(path);
+    add([&] { return level; });
   }
-  for (const std::string& tag : item.tags) out.emplace_back(absl::StrCat("tag:", NormalizeKey(tag)), tag);
-  if (!NormalizeKey(item.brand).empty())
-    out.emplace_back(absl::StrCat("brand:", NormalizeKey(item.brand)), item.brand);
-  if (item.price) {
-    int band = PriceBand(*item.price);
-    double lo = band == 0 ? 0 : std::ldexp(1.0, band - 1), hi = std::ldexp(1.0, band);
-    out.emplace_back(absl::StrCat("price:", band), absl::StrCat("price ", lo, "–", hi));
+  for (const std::string& tag : item->tags) {
+    key.assign("tag:").append(NormalizeKey(tag));
+    add([&] { return tag; });
   }
+  if (std::string brand = NormalizeKey(item->brand); !brand.empty()) {
+    key.assign("brand:").append(brand);
+    add([&] { return item->brand; });
+  }
+  if (item->price) {
+    const int band = PriceBand(*item->price);
+    key.assign("price:").append(std::to_string(band));
+    add([&] {
+      const double lo = band == 0 ? 0 : std::ldexp(1.0, band - 1), hi = std::ldexp(1.0, band);
+      return absl::StrCat("price ", lo, "–", hi);
+    });
+  }
+  std::sort(item->features.begin(), item->features.end());
+  item->features.erase(std::unique(item->features.begin(), item->features.end()), item->features.end());
 }
 
 }  // namespace
@@ -415,10 +433,7 @@ absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
   ++version_;
   if (mode == LoadMode::kReplace) Clear();
   for (StagedItem& s : unique) {
-    ExtractFeatures(&s);
-    for (const auto& [key, label] : s.feature_keys) s.item.features.push_back(features_->Intern(key, label));
-    std::sort(s.item.features.begin(), s.item.features.end());
-    s.item.features.erase(std::unique(s.item.features.begin(), s.item.features.end()), s.item.features.end());
+    InternFeatures(&s.item, features_);
     auto it = index_.find(s.item.id);
     if (it != index_.end()) {
       items_[it->second] = std::move(s.item);

@@ -64,6 +64,23 @@ TEST(HashTest, MatchesPublishedVectors) {
   EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cull);
 }
 
+TEST(HashTest, SlicedCrcMatchesTheBitwiseDefinitionAtEveryLength) {
+  auto bitwise = [](std::string_view d) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (char ch : d) {
+      c ^= static_cast<uint8_t>(ch);
+      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    }
+    return c ^ 0xFFFFFFFFu;
+  };
+  std::string data;
+  for (int i = 0; i < 67; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(Crc32(data), bitwise(data));
+    data.push_back(static_cast<char>(i * 37 + 11));
+  }
+}
+
 TEST(BytesTest, ReaderNeverReadsPastTheEnd) {
   ByteWriter w;
   w.U32(5);
