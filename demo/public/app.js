@@ -4,17 +4,25 @@
 // inline script, which this page's CSP forbids), loads the demo catalog into
 // it, and turns what the shopper does into Hearth events: opening a product
 // (click + view), add to cart, buying, searching. The "What Hearth knows about
-// you" panel re-renders from hearth.profile() on every 'change' event.
+// you" panel re-renders from hearth.profile() on every 'change' event, and the
+// "Picked for you" / "Something different" rows from hearth.recommend() (at
+// most once per animation frame, and only while the shopper can see them:
+// each recommend() counts as showing the picks, for the bandit and fatigue).
+// What the shopper does with a pick goes back through hearth.feedback().
 //
 // All catalog text is untrusted: it reaches the DOM through textContent only.
-// Nothing is put on `window`; tests wait on two body attributes instead:
+// Nothing is put on `window`; tests wait on body attributes instead:
 //   data-hearth-status    loading | ready | memory-only | closed | failed
 //   data-hearth-revision  bumped after every render of the profile panel
+//   data-picks-revision   bumped after every render (or dismissal) in the rows
 
 import { createHearth, HearthError } from '/hearth/index.js';
 
 const STORAGE_KEY = 'hearth-demo';
 const MAX_INTERESTS = 8;
+const FOR_YOU_COUNT = 8;
+const WOW_COUNT = 2;
+const REDUCED_MOTION = matchMedia('(prefers-reduced-motion: reduce)');
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
@@ -30,6 +38,12 @@ const state = {
   /** @type {any} */ current: null, // the item in the product dialog
   pushedProduct: false, // did opening the dialog push a history entry?
   revision: 0,
+  /** @type {{ item: string, slot: string } | null} */ pick: null, // the pick the product dialog was opened from
+  picksRevision: 0,
+  rowsFrame: 0, // a pending requestAnimationFrame for the rows
+  rowsStale: true, // the rows do not show the latest state yet
+  rowsVisible: true, // the rows are on (or near) the screen
+  uid: 0,
 };
 
 async function main() {
@@ -58,6 +72,7 @@ async function main() {
   hearth.on('change', () => {
     setStatus(hearth.status);
     renderProfile();
+    scheduleRows();
   });
   hearth.on('error', (err) => {
     setStatus(hearth.status);
@@ -65,6 +80,7 @@ async function main() {
   });
   renderProfile();
   setStatus(hearth.status);
+  scheduleRows();
   openFromLocation();
 }
 
@@ -88,6 +104,21 @@ function track(event) {
     if (err instanceof HearthError) {
       showNotice(`Hearth could not record that ${event.type} (${err.code}): ${err.message}`);
       return null;
+    }
+    throw err;
+  }
+}
+
+/** Tells Hearth what the shopper did with a pick; like track(), never throws a HearthError. */
+function feedback(event) {
+  if (!state.hearth) return false;
+  try {
+    state.hearth.feedback(event);
+    return true;
+  } catch (err) {
+    if (err instanceof HearthError) {
+      showNotice(`Hearth could not record that ${event.outcome} (${err.code}): ${err.message}`);
+      return false;
     }
     throw err;
   }
@@ -123,6 +154,9 @@ function wireUi() {
   const dialog = /** @type {HTMLDialogElement} */ ($('product'));
   dialog.addEventListener('close', () => {
     state.current = null;
+    state.pick = null;
+    // Picks that changed while the dialog covered them are shown now.
+    if (state.rowsStale) scheduleRows();
     if (state.pushedProduct) {
       state.pushedProduct = false;
       history.back();
@@ -154,6 +188,7 @@ function wireUi() {
     const event = { type: 'purchase', item: item.id, quantity: 1, id: `order-${crypto.randomUUID()}` };
     if (typeof item.price === 'number') event.value = item.price;
     if (track(event) === null) return;
+    if (state.pick?.item === item.id) feedback({ item: item.id, slot: state.pick.slot, outcome: 'purchase' });
     toast('Thanks! This is a demo: nothing was charged.');
     dialog.close();
   });
@@ -165,8 +200,15 @@ function wireUi() {
     $('erase-button').hidden = true;
     $('erase-no').focus();
   });
+  $('knows-toggle').addEventListener('click', () => {
+    const open = !$('knows').classList.contains('knows--open');
+    $('knows').classList.toggle('knows--open', open);
+    $('knows-toggle').setAttribute('aria-expanded', String(open));
+    $('knows-toggle').textContent = open ? 'Hide' : 'Show';
+  });
   $('erase-no').addEventListener('click', closeEraseConfirm);
   $('erase-yes').addEventListener('click', eraseAll);
+  wirePicks();
 }
 
 function closeEraseConfirm() {
@@ -190,6 +232,7 @@ async function eraseAll() {
     closeEraseConfirm();
     setStatus(state.hearth.status);
     renderProfile();
+    scheduleRows();
   }
 }
 
@@ -230,6 +273,7 @@ function openProduct(id, { push }) {
   if (!item) return;
   const dialog = /** @type {HTMLDialogElement} */ ($('product'));
   state.current = item;
+  state.pick = null; // set again by openPick() when the product came from a pick
 
   const img = /** @type {HTMLImageElement} */ ($('product-image'));
   img.src = safeImage(item.image);
@@ -331,6 +375,339 @@ function card(item) {
   return li;
 }
 
+// ---- "Picked for you" and "Something different" ------------------------------
+//
+// Both rows keep their size whatever they show (skeletons in the HTML, fixed
+// card sizes in CSS), so personalizing them never moves the page. They are
+// re-rendered at most once per animation frame after a 'change', and not
+// while the product dialog covers them or they are scrolled far away: each
+// recommend() counts as showing the picks (bandit decisions, fatigue), so the
+// page asks only when the shopper can see the answer.
+
+function wirePicks() {
+  const picks = $('picks');
+  picks.addEventListener('click', (e) => {
+    const target = /** @type {HTMLElement} */ (e.target);
+    const control = target.closest('button[data-role]');
+    if (control) {
+      const li = /** @type {HTMLElement} */ (control.closest('li[data-item]'));
+      if (!li) return;
+      if (control.getAttribute('data-role') === 'why') toggleWhy(/** @type {HTMLButtonElement} */ (control));
+      else if (control.getAttribute('data-role') === 'dismiss') dismissPick(li);
+      return;
+    }
+    const link = target.closest('a[data-item]');
+    if (!link) return;
+    if (e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+    e.preventDefault();
+    const li = /** @type {HTMLElement} */ (link.closest('li[data-item]'));
+    openPick(String(link.getAttribute('data-item')), li?.dataset.slot ?? 'for_you');
+  });
+  // Escape closes an open "Why this?" and puts focus back on its button.
+  picks.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape') return;
+    const li = /** @type {HTMLElement} */ (e.target).closest?.('li[data-item]');
+    const why = /** @type {HTMLButtonElement | null} */ (li?.querySelector('button[data-role="why"][aria-expanded="true"]'));
+    if (!why) return;
+    e.preventDefault();
+    toggleWhy(why, false);
+    why.focus();
+  });
+
+  const list = $('for-you-list');
+  const prev = /** @type {HTMLButtonElement} */ ($('for-you-prev'));
+  const next = /** @type {HTMLButtonElement} */ ($('for-you-next'));
+  const step = (dir) => {
+    list.scrollBy({ left: dir * Math.max(list.clientWidth * 0.8, 160), behavior: REDUCED_MOTION.matches ? 'auto' : 'smooth' });
+  };
+  prev.addEventListener('click', () => step(-1));
+  next.addEventListener('click', () => step(1));
+  list.addEventListener('scroll', updateArrows, { passive: true });
+  window.addEventListener('resize', updateArrows, { passive: true });
+
+  if ('IntersectionObserver' in window) {
+    new IntersectionObserver(
+      (entries) => {
+        state.rowsVisible = entries.some((entry) => entry.isIntersecting);
+        if (state.rowsVisible && state.rowsStale) scheduleRows();
+      },
+      { rootMargin: '200px 0px' },
+    ).observe(picks);
+  }
+}
+
+function updateArrows() {
+  const list = $('for-you-list');
+  const max = list.scrollWidth - list.clientWidth;
+  /** @type {HTMLButtonElement} */ ($('for-you-prev')).disabled = list.scrollLeft <= 1;
+  /** @type {HTMLButtonElement} */ ($('for-you-next')).disabled = list.scrollLeft >= max - 1;
+}
+
+/** Re-renders the rows on the next animation frame (once, however many changes came first). */
+function scheduleRows() {
+  state.rowsStale = true;
+  if (state.rowsFrame || !state.hearth) return;
+  state.rowsFrame = requestAnimationFrame(() => {
+    state.rowsFrame = 0;
+    const dialog = /** @type {HTMLDialogElement} */ ($('product'));
+    // Covered or far away: stay stale, render when seen again (dialog close,
+    // IntersectionObserver).
+    if (dialog.open || !state.rowsVisible) return;
+    renderRows();
+  });
+}
+
+function renderRows() {
+  const hearth = state.hearth;
+  if (!hearth) return;
+  state.rowsStale = false;
+  let forYou;
+  let wow;
+  let knowsSomething = false;
+  try {
+    forYou = hearth.recommend({ slot: 'for_you', count: FOR_YOU_COUNT }).filter((p) => state.byId.has(p.item));
+    // The wow row never repeats a pick from the row above.
+    wow = hearth
+      .recommend({ slot: 'wow', count: WOW_COUNT, exclude: forYou.map((p) => p.item) })
+      .filter((p) => state.byId.has(p.item));
+    const p = hearth.profile();
+    knowsSomething = (p?.interests?.length ?? 0) > 0;
+  } catch (err) {
+    if (!(err instanceof HearthError)) throw err;
+    showNotice(`Hearth could not pick products (${err.code}): ${err.message}`);
+    return;
+  }
+
+  $('for-you-subtitle').textContent = knowsSomething
+    ? 'Based on what you browse here. Open “Why this?” on any card to see the reason.'
+    : 'Popular right now. Open a few products and these picks learn what you like.';
+  fillRow($('for-you-list'), 'for_you', forYou, pickCard, 'That’s everything we’d pick for now. Browse a little and new picks will show up here.');
+  fillRow($('wow-list'), 'wow', wow, wowCard, 'Nothing new to suggest right now. Check back soon.');
+  updateArrows();
+  bumpPicks();
+}
+
+function bumpPicks() {
+  state.picksRevision += 1;
+  document.body.dataset.picksRevision = String(state.picksRevision);
+}
+
+/**
+ * Replaces a row's cards, keeping what the shopper was doing there: the
+ * focused control (same item, or the card in the same place) and open
+ * "Why this?" panels. Cards that were not in the row before fade in.
+ */
+function fillRow(list, slot, picks, make, emptyText) {
+  const active = /** @type {HTMLElement | null} */ (document.activeElement);
+  const focusedLi = active && list.contains(active) ? /** @type {HTMLElement | null} */ (active.closest('li[data-item]')) : null;
+  const focus = focusedLi
+    ? { item: focusedLi.dataset.item, role: active?.dataset.role ?? 'link', index: [...list.children].indexOf(focusedLi) }
+    : null;
+  const open = new Set(
+    [...list.querySelectorAll('button[data-role="why"][aria-expanded="true"]')].map((b) => b.closest('li')?.dataset.item),
+  );
+  const wasLoaded = list.getAttribute('aria-busy') === 'false';
+  const before = new Set([...list.children].map((li) => /** @type {HTMLElement} */ (li).dataset.item).filter(Boolean));
+
+  if (picks.length === 0) {
+    list.replaceChildren(el('li', 'row__empty', emptyText));
+  } else {
+    list.replaceChildren(
+      ...picks.map((pick) => {
+        const li = make(pick, slot);
+        if (wasLoaded && !before.has(pick.item)) li.classList.add('is-entering');
+        return li;
+      }),
+    );
+  }
+  list.setAttribute('aria-busy', 'false');
+
+  for (const li of list.querySelectorAll('li[data-item]')) {
+    if (open.has(/** @type {HTMLElement} */ (li).dataset.item)) {
+      toggleWhy(/** @type {HTMLButtonElement} */ (li.querySelector('button[data-role="why"]')), true);
+    }
+  }
+  if (focus) {
+    const cards = /** @type {HTMLElement[]} */ ([...list.querySelectorAll('li[data-item]')]);
+    const same = cards.find((li) => li.dataset.item === focus.item);
+    const target = same
+      ? same.querySelector(`[data-role="${focus.role}"]`)
+      : cards[Math.min(focus.index, cards.length - 1)]?.querySelector('[data-role="link"]');
+    /** @type {HTMLElement | null} */ (target ?? $(`${slot === 'wow' ? 'wow' : 'for-you'}-title`))?.focus();
+  }
+}
+
+/** The parts every pick card has: data attributes, image, linked title, price, "Why this?", "Not interested". */
+function pickParts(pick, slot, item) {
+  const li = el('li', slot === 'wow' ? 'wow' : 'pick');
+  li.dataset.item = item.id;
+  li.dataset.slot = slot;
+  li.dataset.department = departmentOf(item.category) ?? '';
+  li.dataset.arm = String(pick.arm ?? '');
+  const title = String(item.title ?? item.id);
+
+  const img = /** @type {HTMLImageElement} */ (el('img', `${li.className}__image`));
+  img.src = safeImage(item.image);
+  img.alt = '';
+  img.width = 200;
+  img.height = 200;
+  img.decoding = 'async';
+
+  const h = el('h3', `${li.className}__title`);
+  const link = /** @type {HTMLAnchorElement} */ (el('a', 'pick-link', title));
+  link.href = `/p/${encodeURIComponent(item.id)}`;
+  link.dataset.item = item.id;
+  link.dataset.role = 'link';
+  h.append(link);
+
+  const price = el('p', `${li.className}__price`, priceText(item.price));
+
+  const id = `why-${++state.uid}`;
+  const why = /** @type {HTMLButtonElement} */ (el('button', 'why'));
+  why.type = 'button';
+  why.dataset.role = 'why';
+  why.id = `${id}-button`;
+  why.setAttribute('aria-expanded', 'false');
+  why.setAttribute('aria-controls', id);
+  why.append(infoIcon(), el('span', '', 'Why this?'));
+  const reason = el('div', 'why__panel');
+  reason.id = id;
+  reason.setAttribute('role', 'region');
+  reason.setAttribute('aria-labelledby', why.id);
+  reason.hidden = true;
+  const reasonText = String(pick.reason ?? '').trim();
+  reason.append(el('p', 'why__reason', reasonText || 'Picked on this device from what you do here.'));
+
+  const dismiss = /** @type {HTMLButtonElement} */ (el('button', 'dismiss'));
+  dismiss.type = 'button';
+  dismiss.dataset.role = 'dismiss';
+  dismiss.setAttribute('aria-label', `Not interested in ${title}`);
+  dismiss.title = 'Not interested';
+  dismiss.append(closeIcon());
+
+  return { li, img, h, price, why, reason, dismiss };
+}
+
+function pickCard(pick, slot) {
+  const item = state.byId.get(pick.item);
+  const { li, img, h, price, why, reason, dismiss } = pickParts(pick, slot, item);
+  const card = el('article', 'pick__card');
+  const body = el('div', 'pick__body');
+  body.append(el('p', 'pick__brand', item.brand ?? ''), h, price);
+  const foot = el('div', 'pick__foot');
+  foot.append(why);
+  card.append(img, body, foot, reason, dismiss);
+  li.append(card);
+  return li;
+}
+
+function wowCard(pick, slot) {
+  const item = state.byId.get(pick.item);
+  const { li, img, h, price, why, reason, dismiss } = pickParts(pick, slot, item);
+  const card = el('article', 'wow__card');
+  const body = el('div', 'wow__body');
+  const top = el('p', 'wow__top');
+  top.append(el('span', 'badge badge--wow', 'New for you'), el('span', 'wow__category', categoryText(item.category)));
+  const description = el('p', 'wow__description', typeof item.description === 'string' ? item.description : '');
+  const foot = el('div', 'wow__foot');
+  foot.append(price, why);
+  body.append(top, h, description, foot);
+  card.append(img, body, reason, dismiss);
+  li.append(card);
+  return li;
+}
+
+function toggleWhy(button, force) {
+  const open = force ?? button.getAttribute('aria-expanded') !== 'true';
+  button.setAttribute('aria-expanded', String(open));
+  const panel = document.getElementById(String(button.getAttribute('aria-controls')));
+  if (panel) panel.hidden = !open;
+}
+
+function openPick(id, slot) {
+  // Feedback first: it credits the list the shopper actually saw, before the
+  // click's 'change' can lead to a new one.
+  feedback({ item: id, slot, outcome: 'click' });
+  track({ type: 'click', item: id });
+  openProduct(id, { push: true });
+  state.pick = { item: id, slot };
+}
+
+/** "Not interested": tells Hearth (the item rests for 30 days) and lets the card go. */
+function dismissPick(li) {
+  if (li.classList.contains('is-leaving')) return;
+  const { item, slot } = li.dataset;
+  if (!feedback({ item, slot, outcome: 'dismiss' })) return;
+  const title = state.byId.get(item)?.title ?? 'that';
+  li.classList.add('is-leaving');
+  li.setAttribute('aria-hidden', 'true');
+  for (const control of li.querySelectorAll('a, button')) control.setAttribute('tabindex', '-1');
+
+  // Keyboard users land on the next card (or the previous, or the heading).
+  const list = /** @type {HTMLElement} */ (li.parentElement);
+  if (li.contains(document.activeElement)) {
+    const sibling = /** @type {HTMLElement | null} */ (
+      li.nextElementSibling?.querySelector('[data-role="link"]') ?? li.previousElementSibling?.querySelector('[data-role="link"]')
+    );
+    (sibling ?? $(slot === 'wow' ? 'wow-title' : 'for-you-title')).focus({ preventScroll: true });
+  }
+  let done = false;
+  const remove = () => {
+    if (done) return;
+    done = true;
+    li.remove();
+    if (!list.querySelector('li[data-item]')) {
+      list.replaceChildren(el('li', 'row__empty', 'Got it. Browse a little and new picks will show up here.'));
+    }
+    updateArrows();
+    bumpPicks();
+  };
+  if (REDUCED_MOTION.matches) remove();
+  else {
+    li.addEventListener('animationend', (e) => e.target === li && remove());
+    setTimeout(remove, 600); // in case the animation never runs (hidden tab)
+  }
+  toast(`Got it: no more “${title}”.`);
+}
+
+function infoIcon() {
+  return svgIcon('M12 8h.01M11 12h1v5h1', 'why__icon', true);
+}
+
+function closeIcon() {
+  return svgIcon('M6 6l12 12M18 6 6 18', 'dismiss__icon', false);
+}
+
+function svgIcon(d, className, circle) {
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('class', className);
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  if (circle) {
+    const c = document.createElementNS(NS, 'circle');
+    c.setAttribute('cx', '12');
+    c.setAttribute('cy', '12');
+    c.setAttribute('r', '9');
+    svg.append(c);
+  }
+  const path = document.createElementNS(NS, 'path');
+  path.setAttribute('d', d);
+  svg.append(path);
+  return svg;
+}
+
+function rowsUnavailable(message) {
+  for (const id of ['for-you-list', 'wow-list']) {
+    const list = $(id);
+    list.replaceChildren(el('li', 'row__empty', message));
+    list.setAttribute('aria-busy', 'false');
+  }
+  $('for-you-subtitle').textContent = 'Personal picks need Hearth, which could not start here.';
+  updateArrows();
+}
+
 // ---- "What Hearth knows about you" ----------------------------------------
 
 function renderProfile() {
@@ -373,6 +750,11 @@ function renderProfile() {
   }
 
   $('segment').textContent = knowsNothing || !p?.segment ? 'Not enough to tell yet' : segmentText(p.segment);
+  $('knows-peek').textContent = knowsNothing
+    ? 'Nothing yet: open a few products.'
+    : top.length > 0
+      ? `Top interests: ${top.slice(0, 3).map((i) => interestLabel(i)).join(', ')}`
+      : `${count(rfm.eventsTotal)} things you did here, no interests yet.`;
 
   $('rfm').replaceChildren(
     rfmItem('Events', count(rfm.eventsTotal)),
@@ -389,12 +771,7 @@ function renderProfile() {
 
 function interestRow(interest, max) {
   const li = el('li', 'interest');
-  const feature = String(interest.feature);
-  // A sub-category reads better with its parents ("Shoes › Trail", not "Trail").
-  const label =
-    (feature.startsWith('cat:') && state.categoryPaths.get(feature.slice(4))) ||
-    priceLabel(interest.label) ||
-    String(interest.label ?? feature);
+  const label = interestLabel(interest);
   const kind = kindText(interest.kind, interest.feature);
   li.dataset.feature = String(interest.feature);
 
@@ -425,6 +802,16 @@ function interestRow(interest, max) {
 
   li.append(name, forget, barRow);
   return li;
+}
+
+function interestLabel(interest) {
+  const feature = String(interest.feature);
+  // A sub-category reads better with its parents ("Shoes › Trail", not "Trail").
+  return (
+    (feature.startsWith('cat:') && state.categoryPaths.get(feature.slice(4))) ||
+    priceLabel(interest.label) ||
+    String(interest.label ?? feature)
+  );
 }
 
 function rfmItem(label, value) {
@@ -581,6 +968,8 @@ function fail(err) {
   $('profile-body').hidden = true;
   $('profile-empty').hidden = false;
   $('profile-empty-text').textContent = 'Personalization is off: Hearth could not start in this browser.';
+  $('knows-peek').textContent = 'Personalization is off in this browser.';
+  rowsUnavailable('Personal picks are off: Hearth could not start in this browser.');
   const code = err instanceof HearthError ? ` (${err.code})` : '';
   showNotice(`Hearth could not start${code}: ${err?.message ?? err}. The store still works, without personalization.`);
   console.error(err);

@@ -15,33 +15,13 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
-import { chromium } from 'playwright-core';
+import { SHOTS, STEP_TIMEOUT, TEST_TIMEOUT, launchChromium, startDemoServer, waitForHearth, watch } from './harness.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
-// Without the background-networking flags Chromium floods the closed network
-// with refused connections (see shared/TOOLCHAIN.md).
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SHOTS = join(ROOT, 'out', 'screenshots');
-const STEP_TIMEOUT = 20_000;
-const TEST_TIMEOUT = 90_000;
-
-/** @type {import('node:child_process').ChildProcess | null} */
+/** @type {Awaited<ReturnType<typeof startDemoServer>> | null} */
 let server = null;
-let serverLog = '';
 /** @type {URL} */
 let origin;
 /** @type {import('playwright-core').Browser | null} */
@@ -52,57 +32,24 @@ let context;
 let page;
 /** @type {Array<any>} the demo catalog, as the server serves it */
 let catalog = [];
+/** @type {Awaited<ReturnType<typeof watch>>} */
+let seen;
 
 /** Set once the first test saw Hearth ready; later tests fail fast without it. */
 let started = false;
 const requireStarted = () => assert.ok(started, 'Hearth never became ready (see the first test): nothing to check');
 
-const consoleErrors = [];
-const pageErrors = [];
-const cspViolations = [];
-const requests = [];
-const failedRequests = [];
-
 before(async () => {
-  // Fail loudly, never skip: without a browser this suite proves nothing.
-  assert.ok(
-    existsSync(CHROMIUM),
-    `Chromium not found at ${CHROMIUM}: install it with 'apt-get install -y chromium' (scripts/setup.sh does) or set CHROMIUM_PATH`,
-  );
-  mkdirSync(SHOTS, { recursive: true });
-
-  origin = new URL(await startServer());
+  server = await startDemoServer();
+  origin = new URL(server.url);
   const res = await fetch(new URL('/catalog.json', origin), { signal: AbortSignal.timeout(STEP_TIMEOUT) });
   assert.equal(res.status, 200, 'GET /catalog.json');
   catalog = await res.json();
 
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30_000 });
+  browser = await launchChromium();
   context = await browser.newContext({ viewport: { width: 1366, height: 900 }, acceptDownloads: true });
   context.setDefaultTimeout(STEP_TIMEOUT);
-
-  // CSP violations are reported two ways: the DOM event (caught from the very
-  // first script by an init script) and Chromium's console message.
-  await context.exposeBinding('__hearthTestCspViolation', (_source, v) => cspViolations.push(v));
-  await context.addInitScript(() => {
-    document.addEventListener('securitypolicyviolation', (e) => {
-      // @ts-ignore: the binding exists only in this test
-      globalThis.__hearthTestCspViolation({
-        directive: e.violatedDirective,
-        blocked: e.blockedURI,
-        source: `${e.sourceFile}:${e.lineNumber}`,
-        sample: e.sample,
-      });
-    });
-  });
-  context.on('request', (r) => requests.push({ method: r.method(), url: r.url(), type: r.resourceType() }));
-  context.on('requestfailed', (r) => failedRequests.push(`${r.method()} ${r.url()}: ${r.failure()?.errorText}`));
-  context.on('console', (msg) => {
-    const text = msg.text();
-    if (/Content[- ]Security[- ]Policy/i.test(text)) cspViolations.push({ console: text });
-    if (msg.type() === 'error') consoleErrors.push(`${text} (${msg.location().url}:${msg.location().lineNumber})`);
-  });
-  context.on('weberror', (e) => pageErrors.push(String(e.error()?.stack ?? e.error())));
-
+  seen = await watch(context);
   page = await context.newPage();
 });
 
@@ -110,48 +57,9 @@ after(async () => {
   try {
     await browser?.close();
   } finally {
-    await stopServer();
+    await server?.stop();
   }
 });
-
-/** Spawns the demo server on a free port; resolves to its URL. */
-function startServer() {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['demo/server.mjs'], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server = child;
-    const timer = setTimeout(() => reject(new Error(`demo server did not start within 15 s:\n${serverLog}`)), 15_000);
-    child.stdout.setEncoding('utf8');
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (d) => (serverLog += d));
-    child.stdout.on('data', (d) => {
-      serverLog += d;
-      const m = /Hearth demo: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(serverLog);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.on('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`demo server exited early (code ${code}, signal ${signal}):\n${serverLog}`));
-    });
-  });
-}
-
-async function stopServer() {
-  const child = server;
-  server = null;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-  await exited;
-  clearTimeout(timer);
-}
 
 // ---- Helpers ------------------------------------------------------------------
 
@@ -163,13 +71,7 @@ async function shot(name) {
 async function open(reload = false) {
   if (reload) await page.reload({ waitUntil: 'load' });
   else await page.goto(origin.href, { waitUntil: 'load' });
-  await page.waitForFunction(
-    () => ['ready', 'memory-only', 'closed', 'failed'].includes(document.body.dataset.hearthStatus ?? ''),
-    null,
-    { timeout: 30_000 },
-  );
-  const status = await page.getAttribute('body', 'data-hearth-status');
-  assert.equal(status, 'ready', `Hearth status after load (notice: ${await page.textContent('#notice')})`);
+  await waitForHearth(page);
 }
 
 const revision = async () => Number(await page.getAttribute('body', 'data-hearth-revision'));
@@ -403,6 +305,7 @@ test('a phone-sized screen shows the profile first and a two-column grid', { tim
 });
 
 test('no CSP violations, no console or page errors, and every request stays on the page origin', { timeout: TEST_TIMEOUT }, async (t) => {
+  const { requests, cspViolations, pageErrors, consoleErrors, failedRequests } = seen;
   const counts = new Map();
   for (const r of requests) {
     const key = `${r.method} ${r.url.replace(/\/img\/[^/]+\.svg$/, '/img/*.svg')} [${r.type}]`;
