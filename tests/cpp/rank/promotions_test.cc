@@ -36,7 +36,9 @@ std::unique_ptr<Engine> DealEngine() {
 
 std::vector<std::string> DealIds(const Engine& e, const DealContext& ctx, int64_t now = kNow) {
   std::vector<std::string> ids;
-  for (const Deal& d : *e.RecommendDeals(ctx, now, 10, {})) ids.push_back(d.promotion);
+  auto deals = e.RecommendDeals(ctx, now, 10, {});  // kept alive: the loop must not bind into a temporary
+  EXPECT_TRUE(deals.ok()) << deals.status();
+  for (const Deal& d : *deals) ids.push_back(d.promotion);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
