@@ -8,27 +8,13 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "hearth/common/text.h"
+#include "hearth/common/json.h"
 #include "simdjson.h"
 
 namespace hearth {
 namespace {
 
 namespace od = simdjson::ondemand;
-
-// Errors that describe one value (wrong type, bad number, bad escape) leave
-// the on-demand iterator usable: the item is rejected and parsing goes on.
-// Anything else means the document itself is broken.
-bool IsValueError(simdjson::error_code e) {
-  switch (e) {
-    case simdjson::INCORRECT_TYPE:
-    case simdjson::NUMBER_ERROR:
-    case simdjson::NUMBER_OUT_OF_RANGE:
-    case simdjson::STRING_ERROR:
-      return true;
-    default:
-      return false;
-  }
-}
 
 std::string_view TypeName(od::json_type t) {
   switch (t) {

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "hearth/common/json.h"
 #include "simdjson.h"
 
 namespace hearth {
@@ -25,11 +26,6 @@ struct OwnedEvent {
     return TrackEvent{type, item, id, std::isnan(ts) ? now_ms : ts, query, value, quantity, deal};
   }
 };
-
-bool IsValueError(simdjson::error_code e) {
-  return e == simdjson::INCORRECT_TYPE || e == simdjson::NUMBER_ERROR || e == simdjson::NUMBER_OUT_OF_RANGE ||
-         e == simdjson::STRING_ERROR;
-}
 
 // Reads one event object. Returns a document-level simdjson error, or
 // SUCCESS (with ev->error set when the event itself is malformed).
