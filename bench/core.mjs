@@ -10,6 +10,7 @@ const OPS = [
   ['load', (r) => `catalog \`Load\` (${(r.bytes / 1e6).toFixed(2)} MB, 10k items)`, 'ms/load', 1],
   ['track', (r) => `\`Track\` × ${(r.ops / 1000).toFixed(0)}k (view events)`, 'ns/event', 1e6],
   ['summarize', (r) => `\`Summarize\` × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
+  ['recommend', (r) => `\`Recommend\` (for_you, 10 picks) × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
   ['snapshot', (r) => `\`ExportSnapshot\` + \`RestoreSnapshot\` × ${(r.ops / 1000).toFixed(0)}k (${(r.bytes / 1024).toFixed(1)} KB blob)`, 'µs/pair', 1e3],
 ];
 

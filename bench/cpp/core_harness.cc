@@ -300,6 +300,21 @@ int main(int argc, char** argv) {
             for (int64_t i = 0; i < kSummaries; ++i) sink += engine->Summarize(static_cast<int64_t>(now)).sentences.size();
           });
 
+  // recommend(for_you, 10) on that profile: candidate generation, scoring,
+  // MMR and the bandit; impressions accumulate, as on a real page.
+  constexpr int64_t kRecommends = 1'000;
+  Measure("recommend", "call", kRecommends, runs, 1, {}, [] {},
+          [&] {
+            hearth::RecommendRequest r;
+            r.count = 10;
+            r.now_ms = static_cast<int64_t>(now);
+            for (int64_t i = 0; i < kRecommends; ++i) {
+              auto picks = engine->Recommend(r);
+              if (!picks.ok()) Die(std::string(picks.status().message()));
+              sink += picks->size();
+            }
+          });
+
   constexpr int64_t kSnapshots = 1'000;
   const std::string snapshot = engine->ExportSnapshot();
   Measure("snapshot", "export+restore", kSnapshots, runs, 1, snapshot, [] {},

@@ -128,11 +128,14 @@ std::string WowReason(const FeatureDictionary& dict, const Item& item, const Sco
   return where;
 }
 
+// How many of the best-scored candidates MMR chooses from.
+size_t MmrWindow(size_t count) { return count * 5 + 20; }
+
 // Greedy MMR: picks `count` from `pool` (sorted by score) trading score for
 // category diversity.
 std::vector<Scored> Diversify(const Catalog& catalog, std::vector<Scored> pool, size_t count) {
   std::vector<Scored> out;
-  const size_t window = std::min(pool.size(), count * 5 + 20);
+  const size_t window = std::min(pool.size(), MmrWindow(count));
   pool.resize(window);
   std::vector<bool> used(pool.size(), false);
   while (out.size() < count && out.size() < pool.size()) {
@@ -372,7 +375,10 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   for (Scored& s : pool)
     if (auto it = state->impressions.find(catalog.item(s.index).id); it != state->impressions.end())
       s.score *= std::pow(kIgnoredShowFactor, it->second.shown_since_click);
-  std::sort(pool.begin(), pool.end(), by_score);
+  // Only the head is ever looked at (pins + the MMR window): sort just that.
+  const size_t head = std::min(pool.size(), req.pin.size() + MmrWindow(count));
+  std::partial_sort(pool.begin(), pool.begin() + head, pool.end(), by_score);
+  pool.resize(head);
 
   // Pins first (if sellable and not excluded), then the diversified rest.
   std::vector<Pick> picks;
