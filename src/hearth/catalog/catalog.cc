@@ -203,27 +203,15 @@ class ItemReader {
     } else {
       std::string path;
       if (!String(v, field, kMaxCategoryLevels * (kMaxNameBytes + 3), &path)) return false;
-      // "A > B" or "A/B": split on either separator.
-      std::string level;
-      auto flush = [&]() -> bool {
-        size_t b = level.find_first_not_of(" \t\r\n"), e = level.find_last_not_of(" \t\r\n");
-        if (b == std::string::npos) return Fail(field, "has an empty level");
+      if (path.empty()) return true;
+      for (std::string& level : SplitCategoryPath(path)) {
+        if (level.empty()) return Fail(field, "has an empty level");
         if (out->size() == kMaxCategoryLevels)
           return Fail(field, absl::StrCat("has more than ", kMaxCategoryLevels, " levels"));
-        if (e - b + 1 > kMaxNameBytes)
+        if (level.size() > kMaxNameBytes)
           return Fail(field, absl::StrCat("level is longer than ", kMaxNameBytes, " bytes"));
-        out->push_back(level.substr(b, e - b + 1));
-        level.clear();
-        return true;
-      };
-      for (char c : path) {
-        if (c == '>' || c == '/') {
-          if (!flush()) return false;
-        } else {
-          level.push_back(c);
-        }
+        out->push_back(std::move(level));
       }
-      if (!path.empty() && !flush()) return false;
     }
     return true;
   }
@@ -256,7 +244,7 @@ class ItemReader {
         w.Double(d);
         value = w.str();
       } else if (at == od::json_type::boolean) {
-        bool b;
+        bool b = false;
         if (!Check(av.get_bool().get(b), field, "")) return false;
         value = b ? "true" : "false";
       } else {
@@ -317,6 +305,29 @@ void InternFeatures(Item* item, FeatureDictionary* dict) {
 }
 
 }  // namespace
+
+std::vector<std::string> SplitCategoryPath(std::string_view path) {
+  std::vector<std::string> levels;
+  constexpr std::string_view kSpace = " \t\r\n\f\v";
+  size_t start = 0;
+  while (true) {
+    const size_t end = path.find_first_of(">/", start);
+    std::string_view level = path.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    const size_t b = level.find_first_not_of(kSpace);
+    levels.emplace_back(b == std::string_view::npos ? std::string_view() : level.substr(b, level.find_last_not_of(kSpace) - b + 1));
+    if (end == std::string_view::npos) return levels;
+    start = end + 1;
+  }
+}
+
+std::string CategoryKey(const std::vector<std::string>& levels) {
+  std::string key = "cat:";
+  for (size_t i = 0; i < levels.size(); ++i) {
+    if (i > 0) key.push_back('/');
+    key += NormalizeKey(levels[i]);
+  }
+  return key;
+}
 
 int PriceBand(double price) {
   if (!(price >= 1)) return 0;

@@ -117,6 +117,14 @@ class Catalog {
   uint64_t version_ = 0;
 };
 
+// Splits a category path written "A > B" or "A/B" into its levels, trimmed.
+// An empty level stays in the result as "" for the caller to reject.
+std::vector<std::string> SplitCategoryPath(std::string_view path);
+
+// The feature key of a category path: "cat:" + normalised levels joined by
+// '/', e.g. {"Shoes", "Trail"} → "cat:shoes/trail".
+std::string CategoryKey(const std::vector<std::string>& levels);
+
 // The price band of a price: 0 for [0, 1), then one band per doubling
 // ([1,2) is 1, [2,4) is 2, ...), so "cheap" and "premium" are comparable
 // across categories without knowing the currency.

@@ -1,5 +1,7 @@
 #include "hearth/catalog/features.h"
 
+#include <algorithm>
+
 namespace hearth {
 
 FeatureKind KindOfKey(std::string_view key) {
@@ -10,6 +12,12 @@ FeatureKind KindOfKey(std::string_view key) {
   return FeatureKind::kOther;
 }
 
+std::string_view ValueToken(std::string_view key) {
+  if (size_t colon = key.find(':'); colon != std::string_view::npos) key.remove_prefix(colon + 1);
+  if (size_t slash = key.rfind('/'); slash != std::string_view::npos) key.remove_prefix(slash + 1);
+  return key;
+}
+
 FeatureId FeatureDictionary::Intern(std::string_view key, std::string_view label) {
   auto it = ids_.find(key);
   if (it != ids_.end()) return it->second;
@@ -18,11 +26,10 @@ FeatureId FeatureDictionary::Intern(std::string_view key, std::string_view label
   labels_.emplace_back(label);
   kinds_.push_back(KindOfKey(key));
   ids_.emplace(std::string(key), id);
-  // Index the value for token lookups: after the kind prefix, and for
-  // category paths the last level.
-  std::string_view value = key;
-  if (size_t colon = value.find(':'); colon != std::string_view::npos) value.remove_prefix(colon + 1);
-  if (size_t slash = value.rfind('/'); slash != std::string_view::npos) value.remove_prefix(slash + 1);
+  const bool category = kinds_.back() == FeatureKind::kCategory;
+  depths_.push_back(category ? static_cast<uint8_t>(1 + std::count(key.begin(), key.end(), '/')) : 0);
+  // Index the value for token lookups (category paths by their last level).
+  const std::string_view value = ValueToken(key);
   if (!value.empty() && kinds_.back() != FeatureKind::kPrice) by_token_[std::string(value)].push_back(id);
   return id;
 }
@@ -43,6 +50,7 @@ void FeatureDictionary::Clear() {
   keys_.clear();
   labels_.clear();
   kinds_.clear();
+  depths_.clear();
   ids_.clear();
   by_token_.clear();
 }

@@ -27,6 +27,9 @@ namespace hearth {
 
 using FeatureId = uint32_t;
 
+// The part of a key after "kind:" and, for category paths, after the last '/'.
+std::string_view ValueToken(std::string_view key);
+
 enum class FeatureKind : uint8_t { kCategory, kTag, kBrand, kPrice, kOther };
 
 class FeatureDictionary {
@@ -42,6 +45,12 @@ class FeatureDictionary {
   absl::Span<const FeatureId> ByToken(std::string_view token) const;
 
   const std::string& key(FeatureId id) const { return keys_[id]; }
+  // The value token of the key ("cat:shoes/trail" → "trail", "brand:acme" →
+  // "acme"): what preferences and search words are matched against.
+  std::string_view token(FeatureId id) const { return ValueToken(keys_[id]); }
+  // Category path depth: 1 for "cat:shoes", 2 for "cat:shoes/trail"; 0 for
+  // other kinds. Kept per feature so ranking never re-parses keys.
+  int category_depth(FeatureId id) const { return depths_[id]; }
   const std::string& label(FeatureId id) const { return labels_[id]; }
   FeatureKind kind(FeatureId id) const { return kinds_[id]; }
   size_t size() const { return keys_.size(); }
@@ -51,6 +60,7 @@ class FeatureDictionary {
   std::vector<std::string> keys_;
   std::vector<std::string> labels_;
   std::vector<FeatureKind> kinds_;
+  std::vector<uint8_t> depths_;
   absl::flat_hash_map<std::string, FeatureId> ids_;
   absl::flat_hash_map<std::string, std::vector<FeatureId>> by_token_;
 };

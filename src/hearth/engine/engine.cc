@@ -61,8 +61,7 @@ absl::StatusOr<std::unique_ptr<Engine>> Engine::Create(const ProfileConfig& conf
 }
 
 absl::StatusOr<LoadResult> Engine::LoadCatalog(std::string_view json, LoadMode mode) {
-  auto result = catalog_.Load(json, mode);
-  return result;
+  return catalog_.Load(json, mode);
 }
 
 absl::Status Engine::RemoveItem(std::string_view id) { return catalog_.Remove(id); }

@@ -97,30 +97,13 @@ class PromoReader {
   absl::Status Category(od::value v, std::string_view field, Promotion* p) {
     std::string path;
     if (auto s = String(v, field, 1024, &path); !s.ok()) return s;
-    std::string key = "cat:", level, label;
-    bool first = true;
-    auto flush = [&]() {
-      std::string n = NormalizeKey(level);
-      if (n.empty()) return false;
-      if (!first) key += "/";
-      key += n;
-      label = level.substr(level.find_first_not_of(' '));
-      label = label.substr(0, label.find_last_not_of(' ') + 1);
-      first = false;
-      level.clear();
-      return true;
-    };
-    for (char c : path) {
-      if (c == '>' || c == '/') {
-        if (!flush()) return Bad(field, "has an empty level");
-      } else {
-        level.push_back(c);
-      }
-    }
-    if (!flush()) return Bad(field, "has an empty level");
+    const std::vector<std::string> levels = SplitCategoryPath(path);
+    for (const std::string& level : levels)
+      if (level.empty()) return Bad(field, "has an empty level");
+    const std::string key = CategoryKey(levels);
     if (!catalog_.features().Find(key)) return Bad(field, absl::StrCat("'", path, "' matches no catalog category"));
     p->category_key = key;
-    p->category_label = label;
+    p->category_label = levels.back();
     return absl::OkStatus();
   }
   absl::Status Segments(od::value v, Promotion* p) {

@@ -4,7 +4,6 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
-#include "hearth/common/text.h"
 
 namespace hearth {
 namespace {
@@ -37,7 +36,7 @@ struct Scored {
 double KindWeight(const FeatureDictionary& dict, FeatureId f) {
   switch (dict.kind(f)) {
     case FeatureKind::kCategory:
-      return dict.key(f).find('/') == std::string::npos ? 0.5 : 1.0;
+      return dict.category_depth(f) == 1 ? 0.5 : 1.0;
     case FeatureKind::kTag: return 0.7;
     case FeatureKind::kBrand: return 0.6;
     case FeatureKind::kPrice: return 0.3;
@@ -47,38 +46,22 @@ double KindWeight(const FeatureDictionary& dict, FeatureId f) {
 }
 
 bool IsTopCategory(const FeatureDictionary& dict, FeatureId f) {
-  return dict.kind(f) == FeatureKind::kCategory && dict.key(f).find('/') == std::string::npos;
-}
-
-// The feature's value token ("cat:shoes/trail" → "trail"), for likes/dislikes.
-std::string_view Token(const std::string& key) {
-  std::string_view v = key;
-  if (size_t c = v.find(':'); c != std::string_view::npos) v.remove_prefix(c + 1);
-  if (size_t s = v.rfind('/'); s != std::string_view::npos) v.remove_prefix(s + 1);
-  return v;
+  return dict.category_depth(f) == 1;
 }
 
 bool Matches(const std::vector<std::string>& words, const FeatureDictionary& dict, const Item& item) {
   if (words.empty()) return false;
-  for (FeatureId f : item.features) {
-    const std::string& key = dict.key(f);
+  for (FeatureId f : item.features)
     for (const std::string& w : words)
-      if (key == w || Token(key) == w) return true;
-  }
-  const std::string brand = NormalizeKey(item.brand);
-  for (const std::string& w : words)
-    if (!brand.empty() && brand == w) return true;
+      if (dict.token(f) == w || dict.key(f) == w) return true;  // the brand is a feature too
   return false;
 }
 
 FeatureId LeafCategory(const FeatureDictionary& dict, const Item& item) {
   FeatureId best = ~FeatureId{0};
-  size_t depth = 0;
-  for (FeatureId f : item.features) {
-    if (dict.kind(f) != FeatureKind::kCategory) continue;
-    size_t d = std::count(dict.key(f).begin(), dict.key(f).end(), '/') + 1;
-    if (d > depth) depth = d, best = f;
-  }
+  int depth = 0;
+  for (FeatureId f : item.features)
+    if (dict.category_depth(f) > depth) depth = dict.category_depth(f), best = f;
   return best;
 }
 

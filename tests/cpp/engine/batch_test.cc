@@ -8,14 +8,8 @@ namespace hearth {
 namespace {
 
 using ::hearth::testing::kNow;
-using ::hearth::testing::kShopCatalog;
+using ::hearth::testing::ShopEngine;
 using ::testing::HasSubstr;
-
-std::unique_ptr<Engine> ShopEngine() {
-  auto engine = *Engine::Create(ProfileConfig{});
-  EXPECT_TRUE(engine->LoadCatalog(kShopCatalog, LoadMode::kUpsert).ok());
-  return engine;
-}
 
 TEST(TrackBatchTest, AppliesGoodEventsAndReportsBadOnesByIndex) {
   auto engine = ShopEngine();

@@ -13,14 +13,8 @@ namespace {
 
 using ::hearth::testing::kDay;
 using ::hearth::testing::kNow;
-using ::hearth::testing::kShopCatalog;
+using ::hearth::testing::ShopEngine;
 using ::testing::HasSubstr;
-
-std::unique_ptr<Engine> ShopEngine() {
-  auto engine = Engine::Create(ProfileConfig{}).value();
-  EXPECT_TRUE(engine->LoadCatalog(kShopCatalog, LoadMode::kUpsert).ok());
-  return engine;
-}
 
 TrackEvent Ev(std::string_view type, std::string_view item, double ts = kNow) {
   TrackEvent e;

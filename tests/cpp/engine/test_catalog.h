@@ -1,8 +1,13 @@
-// A small catalog shared by engine and snapshot tests.
+// A small catalog (and an engine holding it) shared by the engine, batch,
+// snapshot and deals tests.
 #ifndef HEARTH_TESTS_CPP_ENGINE_TEST_CATALOG_H_
 #define HEARTH_TESTS_CPP_ENGINE_TEST_CATALOG_H_
 
 #include <cstdint>
+#include <memory>
+
+#include "gtest/gtest.h"
+#include "hearth/engine/engine.h"
 
 namespace hearth::testing {
 
@@ -20,6 +25,13 @@ inline constexpr char kShopCatalog[] = R"([
   {"id": "sock-1", "title": "Merino socks", "category": "Apparel > Socks", "tags": ["merino"], "brand": "Acme",
    "price": 18}
 ])";
+
+// A fresh engine holding kShopCatalog.
+inline std::unique_ptr<Engine> ShopEngine() {
+  auto engine = *Engine::Create(ProfileConfig{});
+  EXPECT_TRUE(engine->LoadCatalog(kShopCatalog, LoadMode::kUpsert).ok());
+  return engine;
+}
 
 }  // namespace hearth::testing
 

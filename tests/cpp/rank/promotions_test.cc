@@ -10,7 +10,6 @@ namespace {
 
 using ::hearth::testing::kDay;
 using ::hearth::testing::kNow;
-using ::hearth::testing::kShopCatalog;
 using ::testing::HasSubstr;
 
 // kNow is 2026-10-27; every window below is checked against it.
@@ -28,8 +27,7 @@ constexpr char kPromos[] = R"([
 ])";
 
 std::unique_ptr<Engine> DealEngine() {
-  auto e = *Engine::Create(ProfileConfig{});
-  EXPECT_TRUE(e->LoadCatalog(kShopCatalog, LoadMode::kUpsert).ok());
+  auto e = ::hearth::testing::ShopEngine();
   EXPECT_TRUE(e->LoadPromotions(kPromos).ok());
   return e;
 }
