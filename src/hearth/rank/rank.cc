@@ -17,7 +17,10 @@ constexpr size_t kPopularTake = 300;
 constexpr size_t kFreshTake = 200;
 constexpr double kMmrLambda = 0.75;
 constexpr int kWowAvoidForYouTop = 8;
-constexpr double kIgnoredShowFactor = 0.75;
+constexpr double kIgnoredShowFactor = 0.45;
+constexpr double kCategoryWeight = 0.5;   // share of the score the category draw decides
+constexpr double kCategoryPriorMisses = 3;  // Beta(1, 3): a new category's prior CTR is 25%
+constexpr double kParentShare = 0.5;        // weight of the department's counts in a leaf's draw
 
 // Per-candidate signals, all in [0, 1] after scaling.
 struct Scored {
@@ -148,7 +151,49 @@ void TrimImpressions(RankState* state) {
   for (size_t k = 0; k < age.size() - kMaxImpressions; ++k) state->impressions.erase(age[k].second);
 }
 
+// The leaf category's feature key ("" when the item has no category).
+std::string_view LeafKey(const FeatureDictionary& dict, const Item& item) {
+  const FeatureId f = LeafCategory(dict, item);
+  return f == ~FeatureId{0} ? std::string_view() : std::string_view(dict.key(f));
+}
+
+// The top-level category's key, or "" when it is the leaf itself (or absent).
+std::string_view TopKey(const FeatureDictionary& dict, const Item& item) {
+  const FeatureId f = TopCategory(dict, item);
+  return f == ~FeatureId{0} || f == LeafCategory(dict, item) ? std::string_view() : std::string_view(dict.key(f));
+}
+
+// Adds decayed shows/clicks to a slot's category; keeps the map within
+// kMaxCategoryStats by dropping the least recently updated entry.
+void CountCategory(RankState* state, int slot, std::string_view key, double shows, double clicks, int64_t now) {
+  if (key.empty()) return;
+  auto& map = state->categories[slot];
+  auto it = map.find(key);
+  if (it == map.end()) {
+    if (map.size() >= kMaxCategoryStats) {
+      auto oldest = map.begin();
+      for (auto j = map.begin(); j != map.end(); ++j)
+        if (j->second.updated_ms < oldest->second.updated_ms ||
+            (j->second.updated_ms == oldest->second.updated_ms && j->first < oldest->first))
+          oldest = j;
+      map.erase(oldest);
+    }
+    it = map.emplace(std::string(key), CategoryStats{0, 0, now}).first;
+  }
+  it->second.DecayTo(now);
+  it->second.shows += shows;
+  it->second.clicks = std::min(it->second.clicks + clicks, it->second.shows);
+}
+
 }  // namespace
+
+void CategoryStats::DecayTo(int64_t now_ms) {
+  if (now_ms <= updated_ms) return;
+  const double f = std::exp2(-static_cast<double>(now_ms - updated_ms) / (kCategoryHalfLifeDays * double{kDayMs}));
+  shows *= f;
+  clicks *= f;
+  updated_ms = now_ms;
+}
 
 int DrawArm(const std::array<ArmStats, kArms>& arms, Rng* rng) {
   int best_arm = 0;
@@ -353,7 +398,34 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
       pool.push_back(s);
     }
   }
-  // Soft fatigue: each show without a click costs 25% of the score, so an
+  // Category learning: one Thompson draw per candidate category (see rank.h).
+  if (const auto& cats = state->categories[slot]; !cats.empty() && !pool.empty()) {
+    auto counts = [&](std::string_view key) {
+      CategoryStats c;
+      if (auto it = cats.find(key); it != cats.end() && !key.empty()) c = it->second, c.DecayTo(now);
+      return c;
+    };
+    absl::flat_hash_map<std::string_view, double> theta;
+    double max_theta = 0;
+    for (const Scored& s : pool) {
+      const Item& item = catalog.item(s.index);
+      const std::string_view key = LeafKey(dict, item);
+      if (theta.contains(key)) continue;
+      // The leaf's own counts, shrunk toward its department's (half weight):
+      // a click on one trail shoe says something about all of Shoes.
+      const CategoryStats leaf = counts(key), top = counts(TopKey(dict, item));
+      const double clicks = leaf.clicks + kParentShare * top.clicks;
+      const double misses = std::max(0.0, leaf.shows - leaf.clicks) + kParentShare * std::max(0.0, top.shows - top.clicks);
+      const double t = rng->Beta(1 + clicks, kCategoryPriorMisses + misses);
+      theta.emplace(key, t);
+      max_theta = std::max(max_theta, t);
+    }
+    if (max_theta > 0)
+      for (Scored& s : pool)
+        s.score = (1 - kCategoryWeight) * s.score +
+                  kCategoryWeight * theta[LeafKey(dict, catalog.item(s.index))] / max_theta;
+  }
+  // Soft fatigue: each show without a click costs 40% of the score, so an
   // ignored pick gives way to the next one long before its rest begins.
   for (Scored& s : pool)
     if (auto it = state->impressions.find(catalog.item(s.index).id); it != state->impressions.end())
@@ -385,6 +457,8 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
     p.propensity = propensity;
     p.arm = std::string(ArmName(req.slot, arm));
     picks.push_back(std::move(p));
+    CountCategory(state, slot, LeafKey(dict, item), 1, 0, now);
+    CountCategory(state, slot, TopKey(dict, item), 1, 0, now);
   }
 
   // Remember what was shown: fatigue and the bandit's pending decision.
@@ -411,7 +485,12 @@ absl::Status Ranker::Feedback(const Catalog& catalog, const FeedbackEvent& e, Ra
   const int slot = static_cast<int>(e.slot);
   SlotDecision& last = state->last[slot];
   const bool from_last = std::find(last.items.begin(), last.items.end(), e.item) != last.items.end();
+  const Item& shown = *catalog.Find(e.item);
+  const std::string_view leaf = LeafKey(catalog.features(), shown), top = TopKey(catalog.features(), shown);
   if (e.outcome == Outcome::kDismiss) {
+    // A dismissal weighs as a second ignored show.
+    CountCategory(state, slot, leaf, 1, 0, e.now_ms);
+    CountCategory(state, slot, top, 1, 0, e.now_ms);
     state->impressions[std::string(e.item)].rest_until_ms = e.now_ms + kDismissRestDays * kDayMs;
     TrimImpressions(state);
     if (from_last && last.pending) {
@@ -420,7 +499,15 @@ absl::Status Ranker::Feedback(const Catalog& catalog, const FeedbackEvent& e, Ra
     }
     return absl::OkStatus();
   }
-  if (auto it = state->impressions.find(e.item); it != state->impressions.end()) it->second.shown_since_click = 0;
+  CountCategory(state, slot, leaf, 0, 1, e.now_ms);
+  CountCategory(state, slot, top, 0, 1, e.now_ms);
+  {
+    // Just clicked: the user has seen it; it rests from the slots for a while.
+    Impression& imp = state->impressions[std::string(e.item)];
+    imp.shown_since_click = 0;
+    imp.rest_until_ms = std::max(imp.rest_until_ms, e.now_ms + int64_t{kClickedRestHours} * 3'600'000);
+    TrimImpressions(state);
+  }
   if (e.outcome == Outcome::kPurchase) state->RememberPurchase(e.item);
   // One reward per decision: the first click or purchase on its list.
   if (from_last && last.pending) {

@@ -32,11 +32,18 @@
 //   a catalog too small for that).
 // Diversity: greedy MMR with λ = 0.75 and similarity 1 for the same leaf
 // category, 0.5 for the same top-level one.
+// Category learning (both slots): each slot keeps, per leaf category, decayed
+// counts of shows and clicks (half-life kCategoryHalfLifeDays). Once a slot
+// has any, every request draws θ_c ~ Beta(1 + clicks, 3 + shows − clicks) per
+// candidate category and scores 0.6·score + 0.4·θ_c/max θ: categories the user
+// clicks rise, ones shown and ignored sink, and unseen ones keep a chance
+// (Thompson sampling over categories, the exploration a greedy policy lacks).
 // Filters: out of stock (stock == 0), purchased (the last kPurchasedMemory
 // purchases, unless include_purchased), request exclusions, dismissed items
-// (rest kDismissRestDays), and fatigue: each show without a click multiplies
-// an item's score by 0.75, and after kFatigueShows such shows it rests for
-// kFatigueRestDays. Pinned items go first.
+// (rest kDismissRestDays), items just clicked from the slot (rest
+// kClickedRestHours: the user has seen them), and fatigue: each show without
+// a click multiplies an item's score by 0.6, and after kFatigueShows such
+// shows it rests for kFatigueRestDays. Pinned items go first.
 // Propensity: the probability that Thompson sampling picks the arm that
 // produced the list, estimated with kPropensityDraws posterior draws (so it is
 // in (0, 1] and the arms' propensities sum to 1); recorded for off-policy
@@ -75,9 +82,12 @@ bool ParseOutcome(std::string_view name, Outcome* o);
 
 inline constexpr int kMaxCount = 100;
 inline constexpr int kWowMaxPicks = 2;
-inline constexpr int kFatigueShows = 5;
+inline constexpr int kFatigueShows = 3;
 inline constexpr int kFatigueRestDays = 7;
 inline constexpr int kDismissRestDays = 30;
+inline constexpr int kClickedRestHours = 72;
+inline constexpr int kCategoryHalfLifeDays = 14;
+inline constexpr size_t kMaxCategoryStats = 256;  // per slot
 inline constexpr size_t kMaxImpressions = 2048;
 inline constexpr size_t kPurchasedMemory = 512;
 inline constexpr int kPropensityDraws = 256;
@@ -118,6 +128,15 @@ struct ArmStats {
   double beta = 1;   // 1 + failures
 };
 
+// Decayed shows and clicks of one leaf category in one slot.
+struct CategoryStats {
+  double shows = 0;
+  double clicks = 0;
+  int64_t updated_ms = 0;
+  // Both counts decayed to `now_ms` (no-op when now is not later).
+  void DecayTo(int64_t now_ms);
+};
+
 struct SlotDecision {
   bool pending = false;  // shown, no reward yet
   int arm = 0;
@@ -131,6 +150,8 @@ struct RankState {
   std::vector<std::string> purchased;  // ring, oldest first once full
   size_t purchased_next = 0;
   absl::flat_hash_set<std::string> purchased_set;
+  // Per slot: leaf category key ("cat:shoes/trail") → its click-through.
+  std::array<absl::flat_hash_map<std::string, CategoryStats>, kSlots> categories;
 
   void RememberPurchase(std::string_view item);
   void Clear() { *this = RankState(); }

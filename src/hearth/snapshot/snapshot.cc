@@ -22,7 +22,13 @@ class ProfileCodec {
 namespace {
 
 constexpr char kMagic[4] = {'H', 'R', 'T', 'H'};
-enum SectionTag : uint16_t { kFeaturesSection = 1, kProfileSection = 2, kRankSection = 3 };
+// Tags 4–7 are reserved for game, campaign, consent and privacy state.
+enum SectionTag : uint16_t {
+  kFeaturesSection = 1,
+  kProfileSection = 2,
+  kRankSection = 3,
+  kCategoryLearningSection = 8,  // format 3: per-slot category click-through (rank.h)
+};
 constexpr size_t kMaxFeatureKeyBytes = 512;
 
 absl::Status Corrupt(std::string_view what) {
@@ -48,7 +54,9 @@ absl::Status MigrateToCurrent(uint16_t version, std::string* /*payload*/) {
   switch (version) {
     case 1:  // 1 → 2 added the optional rank section: a v1 payload is a valid
              // v2 payload without it (fresh bandit, no impressions).
-    case 2:
+    case 2:  // 2 → 3 added optional sections (category learning, …): absent
+             // means fresh state.
+    case 3:
       return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat("snapshot format ", version, " has no migration"));
@@ -80,6 +88,38 @@ void WriteRank(const RankState& rank, const std::array<uint64_t, 4>& rng, ByteWr
   w->U32(static_cast<uint32_t>(n));
   for (size_t i = 0; i < n; ++i) w->Str(rank.purchased[(rank.purchased_next + i) % n]);
   for (uint64_t word : rng) w->U64(word);
+}
+
+void WriteCategoryLearning(const RankState& rank, ByteWriter* w) {
+  for (const auto& map : rank.categories) {
+    std::vector<std::pair<std::string_view, const CategoryStats*>> rows;
+    for (const auto& [key, c] : map) rows.emplace_back(key, &c);
+    std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    w->U32(static_cast<uint32_t>(rows.size()));
+    for (const auto& [key, c] : rows) {
+      w->Str(key);
+      w->F64(c->shows);
+      w->F64(c->clicks);
+      w->I64(c->updated_ms);
+    }
+  }
+}
+
+absl::Status ReadCategoryLearning(ByteReader* r, RankState* rank) {
+  for (auto& map : rank->categories) {
+    uint32_t n;
+    if (!r->U32(&n) || n > kMaxCategoryStats) return Corrupt("category learning too long or truncated");
+    for (uint32_t i = 0; i < n; ++i) {
+      std::string key;
+      CategoryStats c;
+      if (!r->Str(&key, kMaxFeatureKeyBytes) || !r->F64(&c.shows) || !r->F64(&c.clicks) || !r->I64(&c.updated_ms))
+        return Corrupt("truncated category learning");
+      if (!(c.shows >= 0 && c.shows < 1e12) || !(c.clicks >= 0 && c.clicks <= c.shows) || !ValidTime(c.updated_ms))
+        return Corrupt("category learning out of range");
+      if (!map.emplace(std::move(key), c).second) return Corrupt("category listed twice");
+    }
+  }
+  return absl::OkStatus();
 }
 
 absl::Status ReadRank(ByteReader* r, SnapshotContents* out) {
@@ -286,6 +326,9 @@ std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& pro
   BeginSection(&payload, kRankSection, &len_pos);
   WriteRank(rank, rng_state, &payload);
   EndSection(&payload, len_pos);
+  BeginSection(&payload, kCategoryLearningSection, &len_pos);
+  WriteCategoryLearning(rank, &payload);
+  EndSection(&payload, len_pos);
 
   ByteWriter out;
   out.Raw(std::string_view(kMagic, 4));
@@ -321,7 +364,7 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
 
   ByteReader r(payload);
   if (!r.U64(&out->revision)) return Corrupt("truncated revision");
-  bool have_features = false, have_profile = false, have_rank = false;
+  bool have_features = false, have_profile = false, have_rank = false, have_categories = false;
   while (!r.done()) {
     uint16_t tag;
     uint32_t len;
@@ -345,6 +388,9 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
     } else if (tag == kRankSection && version >= 2 && have_profile && !have_rank) {
       if (auto st = ReadRank(&s, out); !st.ok()) return st;
       have_rank = true;
+    } else if (tag == kCategoryLearningSection && version >= 3 && have_rank && !have_categories) {
+      if (auto st = ReadCategoryLearning(&s, &out->rank); !st.ok()) return st;
+      have_categories = true;
     } else {
       return Corrupt(absl::StrCat("unexpected section ", tag));
     }

@@ -41,7 +41,9 @@ namespace hearth {
 
 // 1: features + profile. 2: adds the optional rank section (bandit, impressions,
 // purchases remembered for filtering, the random generator's state).
-inline constexpr uint16_t kSnapshotFormat = 2;
+// 3: adds optional sections for later state (category learning, game,
+// campaigns, consent, privacy ledger); each absent one means fresh state.
+inline constexpr uint16_t kSnapshotFormat = 3;
 inline constexpr size_t kSnapshotHeaderBytes = 16;
 inline constexpr size_t kMaxSnapshotBytes = 64u << 20;
 
