@@ -54,6 +54,9 @@ val Feedback(EngineHandle& h, const std::string& item, const std::string& slot, 
 // null or {code, message}; on error the loaded promotions stay.
 val LoadPromotions(EngineHandle& h, const val& input) { return ErrorOrNull(h.engine().LoadPromotions(BytesIn(input))); }
 
+// null or {code, message}; on error the loaded priors stay.
+val LoadPriors(EngineHandle& h, const val& input) { return ErrorOrNull(h.engine().LoadPriors(BytesIn(input))); }
+
 // context: {hour?, weekday?, weather?, distanceKm?}. Returns [{item, score,
 // reason, propensity, arm, promotion, discount}] or {error}.
 val RecommendDeals(EngineHandle& h, double count, double now_ms, const val& exclude, const val& context) {
@@ -93,6 +96,7 @@ val RecommendDeals(EngineHandle& h, double count, double now_ms, const val& excl
 
 EMSCRIPTEN_BINDINGS(hearth_rank) {
   emscripten::function("loadPromotions", &LoadPromotions);
+  emscripten::function("loadPriors", &LoadPriors);
   emscripten::function("recommendDeals", &RecommendDeals);
   emscripten::function("recommend", &Recommend);
   emscripten::function("feedback", &Feedback);

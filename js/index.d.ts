@@ -169,6 +169,17 @@ export interface Promotions {
   load(input: string | Uint8Array | ArrayBuffer | readonly unknown[] | object): void;
 }
 
+export interface Priors {
+  /**
+   * Replaces the population priors: `{ v: 1, period?: 'YYYY-MM-DD', categories: [{ key, share }] }`
+   * with `key` a top-level catalog category and shares in [0, 1] summing to at most 1 (what the
+   * collector serves at `GET {endpoint}/priors`). A user with no history gets for_you picks from
+   * the strongest categories. Throws HearthError (INVALID_ARGUMENT, RESOURCE_EXHAUSTED) naming
+   * the entry and field; the loaded priors stay.
+   */
+  load(input: string | Uint8Array | ArrayBuffer | object): void;
+}
+
 export interface FeedbackEvent {
   item: string;
   slot?: Slot;
@@ -303,6 +314,8 @@ export interface Hearth {
   recommend(request?: RecommendRequest): Pick[];
   /** The shop's promotions for the 'deals' slot. */
   readonly promotions: Promotions;
+  /** Population priors that warm-start a user with no history. */
+  readonly priors: Priors;
   /** What the user did with a pick; teaches the on-device bandit. A dismissed item rests for 30 days. */
   feedback(event: FeedbackEvent): void;
   readonly profile: ProfileFunction;

@@ -245,6 +245,20 @@ function stringList(list, where) {
 }
 
 /** @param {unknown} x @returns {Uint8Array | null} */
+/**
+ * JSON text, UTF-8 bytes, or a plain value (serialized here) → what the
+ * module's JSON readers take.
+ * @param {unknown} input
+ * @param {string} usage the error message when `input` is none of those
+ */
+function jsonBody(input, usage) {
+  if (typeof input === 'string') return input;
+  const bytes = toBytes(input);
+  if (bytes !== null) return bytes;
+  if (input === null || typeof input !== 'object') throw invalidArgument(usage);
+  return JSON.stringify(input);
+}
+
 function toBytes(x) {
   if (x instanceof Uint8Array) return x;
   if (x instanceof ArrayBuffer) return new Uint8Array(x);
@@ -390,13 +404,22 @@ export class Hearth {
        * @param {string | Uint8Array | ArrayBuffer | readonly unknown[] | object} input
        */
       load(input) {
-        let bytes = typeof input === 'string' ? input : toBytes(input);
-        if (bytes === null) {
-          if (input === null || typeof input !== 'object') throw invalidArgument('promotions.load(input) needs JSON text, bytes, or an array of promotions');
-          bytes = JSON.stringify(input);
-        }
-        const body = bytes;
+        const body = jsonBody(input, 'promotions.load(input) needs JSON text, bytes, or an array of promotions');
         self.#call((M, e) => self.#check(M.loadPromotions(e, body)));
+      },
+    });
+
+    this.priors = Object.freeze({
+      /**
+       * Replaces the population priors (category shares the collector
+       * releases at GET {endpoint}/priors) that warm-start a user with no
+       * history. All or nothing: a bad document throws and the loaded
+       * priors stay.
+       * @param {string | Uint8Array | ArrayBuffer | object} input
+       */
+      load(input) {
+        const body = jsonBody(input, 'priors.load(input) needs JSON text, bytes, or an object { v: 1, categories: [...] }');
+        self.#call((M, e) => self.#check(M.loadPriors(e, body)));
       },
     });
 

@@ -410,6 +410,23 @@ describe('recommendations', () => {
     assert.equal(h.recommend({ count: 1e6 }).length, 5); // clamped, all sellable items
   });
 
+  test('population priors warm-start a new user; bad priors are coded errors and change nothing', async (t) => {
+    const h = await shop();
+    t.after(() => h.close());
+    assert.equal(h.recommend({ count: 1 })[0].item, 'city-1'); // popularity alone
+    h.priors.load({ v: 1, period: '2026-11-24', categories: [{ key: 'Camping', share: 0.6 }, { key: 'Shoes', share: 0.2 }] });
+    const [pick] = h.recommend({ count: 1 });
+    assert.equal(pick.item, 'tent-1');
+    assert.equal(pick.reason, 'Popular in Camping, a favourite with shoppers here');
+    assert.throws(() => h.priors.load('{"v":1,"categories":[{"key":"Shoes","share":2}]}'), {
+      code: 'INVALID_ARGUMENT',
+      message: /categories\[0\]\.share must be a number from 0 to 1/,
+    });
+    assert.throws(() => h.priors.load(42), { code: 'INVALID_ARGUMENT', message: /priors\.load/ });
+    // The loaded priors stayed: picks still come from them.
+    assert.match(h.recommend({ count: 1 })[0].reason, /^Popular in (Camping|Shoes), a favourite with shoppers here$/);
+  });
+
   test('an empty catalog gives an empty list', async (t) => {
     
     const h = await createHearth({ storage: 'memory', now: () => NOW });

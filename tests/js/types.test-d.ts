@@ -159,6 +159,9 @@ async function recommendations() {
   h.recommend({ slot: 'deals-of-the-day' });
   // @ts-expect-error: outcome is required
   h.feedback({ item: 'a' });
+  h.priors.load({ v: 1, categories: [{ key: 'Shoes', share: 0.3 }] });
+  // @ts-expect-error: priors are JSON, not a number
+  h.priors.load(3);
   void reason;
   void p;
 }

@@ -215,7 +215,7 @@ absl::Status Engine::Forget(std::string_view what) {
 
 absl::StatusOr<std::vector<Pick>> Engine::Recommend(const RecommendRequest& request) {
   if (auto s = ValidateNow(static_cast<double>(request.now_ms)); !s.ok()) return s;
-  auto picks = ranker_.Recommend(catalog_, profile_, request, &rank_, &rng_);
+  auto picks = ranker_.Recommend(catalog_, profile_, priors_, request, &rank_, &rng_);
   if (picks.ok()) ++revision_;  // impressions and the bandit moved
   return picks;
 }

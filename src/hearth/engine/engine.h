@@ -27,6 +27,7 @@
 #include "hearth/catalog/features.h"
 #include "hearth/common/random.h"
 #include "hearth/profile/profile.h"
+#include "hearth/rank/priors.h"
 #include "hearth/rank/promotions.h"
 #include "hearth/rank/rank.h"
 
@@ -98,6 +99,10 @@ class Engine {
   absl::Status LoadPromotions(std::string_view json) { return promotions_.Load(json, catalog_); }
   absl::StatusOr<std::vector<Deal>> RecommendDeals(const DealContext& context, int64_t now_ms, int count,
                                                    const std::vector<std::string>& exclude) const;
+  // Population priors (rank/priors.h): shop-wide, like promotions; warm-start
+  // users without history. On error the loaded priors stay.
+  absl::Status LoadPriors(std::string_view json) { return priors_.Load(json); }
+  const CategoryPriors& priors() const { return priors_; }
   // Seeds the randomness of the bandit and exploration (tests, SSR replays).
   void Seed(uint64_t seed) { rng_.Seed(seed); }
   const RankState& rank_state() const { return rank_; }
@@ -121,6 +126,7 @@ class Engine {
   Profile profile_;
   Ranker ranker_;
   Promotions promotions_;
+  CategoryPriors priors_;
   RankState rank_;
   Rng rng_;
   uint64_t revision_ = 0;

@@ -92,7 +92,8 @@ std::string ForYouReason(const FeatureDictionary& dict, const Item& item, const 
     for (FeatureId f : item.features)
       if (dict.kind(f) != FeatureKind::kPrice) return absl::StrCat("Matches what you told us you like: ", dict.label(f));
   }
-  if (cold || s.best_feature == ~FeatureId{0}) return "Popular with shoppers right now";
+  if (s.best_feature == ~FeatureId{0}) return "Popular with shoppers right now";
+  if (cold) return absl::StrCat("Popular in ", dict.label(s.best_feature), ", a favourite with shoppers here");
   const FeatureId f = s.best_feature;
   switch (dict.kind(f)) {
     case FeatureKind::kBrand: return absl::StrCat("More from ", dict.label(f), ", a brand you keep coming back to");
@@ -263,7 +264,8 @@ void Ranker::Reindex(const Catalog& catalog) {
 }
 
 absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, const Profile& profile,
-                                                    const RecommendRequest& req, RankState* state, Rng* rng) {
+                                                    const CategoryPriors& priors, const RecommendRequest& req,
+                                                    RankState* state, Rng* rng) {
   if (req.count < 1)
     return absl::InvalidArgumentError(absl::StrCat("count must be at least 1, got ", req.count));
   const size_t count = static_cast<size_t>(std::min(req.count, req.slot == Slot::kWow ? kWowMaxPicks : kMaxCount));
@@ -275,6 +277,7 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   // Profile interests at `now`, strongest first.
   const auto interests = profile.TopInterests(now, kMaxFeatures, &dict);
   const bool cold = interests.empty() && profile.likes().empty();
+  const bool warm_start = cold && priors.max_share() > 0;  // population priors stand in for a profile
   const double max_interest = interests.empty() ? 1 : interests[0].second;
   absl::flat_hash_map<FeatureId, double> affinity;
   for (const auto& [f, w] : interests) affinity.emplace(f, w / max_interest);
@@ -292,6 +295,16 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   for (const std::string& like : profile.likes())
     for (FeatureId f : dict.ByToken(like))
       for (size_t j = 0; j < postings_[f].size() && j < kPostingTake; ++j) add(postings_[f][j]);
+  if (warm_start) {
+    std::vector<std::pair<double, FeatureId>> strongest;
+    for (const auto& [key, share] : priors.shares())
+      if (auto f = dict.Find(key); f && share > 0) strongest.emplace_back(share, *f);
+    const size_t n = std::min(strongest.size(), kInterestSeeds);
+    std::partial_sort(strongest.begin(), strongest.begin() + n, strongest.end(), std::greater<>());
+    for (size_t k = 0; k < n; ++k)
+      for (size_t j = 0; j < postings_[strongest[k].second].size() && j < kPostingTake; ++j)
+        add(postings_[strongest[k].second][j]);
+  }
   for (size_t j = 0; j < by_popularity_.size() && j < kPopularTake; ++j) add(by_popularity_[j]);
   for (ItemIndex i : by_freshness_) add(i);
 
@@ -328,6 +341,13 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
       }
     }
     if (!item.features.empty()) s.relevance /= std::sqrt(static_cast<double>(item.features.size()));
+    if (warm_start) {
+      const FeatureId top = TopCategory(dict, item);
+      if (top != ~FeatureId{0}) {
+        s.relevance = priors.Share(dict.key(top)) / priors.max_share();
+        if (s.relevance > 0) s.best_feature = top;
+      }
+    }
     s.liked = Matches(profile.likes(), dict, item);
     s.novelty = described == 0 ? 1 : 1 - static_cast<double>(familiar) / static_cast<double>(described);
     s.popularity = pop_scale > 0 ? std::log1p(std::max(item.popularity, 0.0)) / pop_scale : 0;

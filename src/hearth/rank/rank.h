@@ -20,6 +20,10 @@
 //   freshness  n_i = 2^(-age_days / 30) (0 when created_at is unknown)
 //   novelty    v_i = 1 − share of the item's non-price features the user has
 //              shown interest in (a(f) > 5% of the strongest interest)
+// Cold start (no interests, no likes): with population priors loaded, r is
+// the share of the item's top-level category over the largest share (and the
+// strongest prior categories seed the candidates); without them r = 0 and
+// popularity decides.
 // for_you arms (Thompson sampling picks one per request):
 //   "relevance"            r
 //   "relevance+popularity" 0.7 r + 0.3 p      (the cold-start arm too)
@@ -67,6 +71,7 @@
 #include "hearth/catalog/catalog.h"
 #include "hearth/common/random.h"
 #include "hearth/profile/profile.h"
+#include "hearth/rank/priors.h"
 
 namespace hearth {
 
@@ -165,8 +170,11 @@ std::array<double, kArms> ArmPropensities(const std::array<ArmStats, kArms>& arm
 
 class Ranker {
  public:
+  // `priors` (population category shares, possibly empty) warm-start a
+  // user with no history.
   absl::StatusOr<std::vector<Pick>> Recommend(const Catalog& catalog, const Profile& profile,
-                                              const RecommendRequest& request, RankState* state, Rng* rng);
+                                              const CategoryPriors& priors, const RecommendRequest& request,
+                                              RankState* state, Rng* rng);
   absl::Status Feedback(const Catalog& catalog, const FeedbackEvent& event, RankState* state);
 
  private:
