@@ -79,16 +79,17 @@ export async function interleave(variants, { runs, warmup }) {
  * Runs the C++ harness (bench/cpp/core_harness.cc) and parses its JSON lines.
  * @param {'native' | 'wasm'} env
  * @param {number} runs
+ * @param {string[]} [extra] more harness arguments (e.g. ['--items', '1000'])
  * @returns {Record<string, { median_ms: number, min_ms: number, max_ms: number, ops: number, runs: number, bytes: number, fnv: string }>}
  */
-export function runCoreHarness(env, runs) {
+export function runCoreHarness(env, runs, extra = []) {
   const [cmd, args] =
     env === 'native'
       ? [join(ROOT, 'build/native/hearth_core_bench'), []]
       : [process.execPath, ['--no-experimental-fetch', join(ROOT, 'build/wasm/hearth_core_bench.js')]];
   let out;
   try {
-    out = execFileSync(cmd, [...args, '--runs', String(runs)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    out = execFileSync(cmd, [...args, '--runs', String(runs), ...extra], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   } catch (e) {
     throw new Error(
       `hearth_core_bench (${env}) failed: ${/** @type {any} */ (e).message}; build it with ` +

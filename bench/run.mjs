@@ -5,17 +5,18 @@
 //   node --expose-gc bench/run.mjs                     # all groups
 //   node --expose-gc bench/run.mjs --only ingest,track --runs 5
 //
-// Groups: ingest, track, core, size. Timings are never asserted: every ratio
+// Groups: ingest, track, core, recommend, size. Timings are never asserted: every ratio
 // compares numbers measured in this same run, on this machine.
 
 import { availableParallelism } from 'node:os';
 import { benchCore } from './core.mjs';
 import { benchIngest } from './ingest.mjs';
+import { benchRecommend } from './recommend.mjs';
 import { environment, load, runCoreHarnessInterleaved } from './lib.mjs';
 import { benchSize } from './size.mjs';
 import { benchTrack } from './track.mjs';
 
-const GROUPS = ['ingest', 'track', 'core', 'size'];
+const GROUPS = ['ingest', 'track', 'core', 'recommend', 'size'];
 
 function parseArgs(argv) {
   const opts = { runs: 0, coreRuns: 3, coreRounds: 3, only: GROUPS };
@@ -58,6 +59,10 @@ if (wants('track')) {
   results.push(await benchTrack({ runs: opts.runs || 7, core }));
 }
 if (wants('core')) results.push(benchCore(core));
+if (wants('recommend')) {
+  progress('recommend() at 1k, 10k and 100k items');
+  results.push(await benchRecommend({ runs: opts.runs || 5, coreRuns: opts.coreRuns }));
+}
 if (wants('size')) {
   progress('size (re-linking hearth_wasm with --profiling-funcs)');
   results.push(benchSize());

@@ -137,8 +137,10 @@ export async function runEval(options = {}, inject = {}) {
     if (sdk.createHearth && sdk.recommend && sdk.feedback) {
       // The device's catalog when the simulation starts: popularity of all training lines.
       const catalogJson = JSON.stringify(history.catalogAsOf(Infinity));
-      for (const dismiss of [false, true]) {
-        const policy = hearthPolicy({ sdk, catalogJson, seed: o.seed, options: { ...o.sim, dismiss } });
+      // for_you with both ways a host may treat a pass, and the wow slot (does
+      // surprise keep most of the click-through where there is taste to learn?).
+      for (const extra of [{ dismiss: false }, { dismiss: true }, { slot: 'wow', dismiss: false }]) {
+        const policy = hearthPolicy({ sdk, catalogJson, seed: o.seed, options: { ...o.sim, ...extra } });
         try {
           sim.push(await simulate(world, simUsers, policy, o.seed, simCfg));
           simContracts.push({ name: policy.name, contract: policy.contract });

@@ -239,10 +239,12 @@ void Measure(const char* op, const char* unit, int64_t ops, int runs, int warmup
 int main(int argc, char** argv) {
   int runs = 7;
   int items = 10'000;
+  int64_t recommends = 1'000;  // calls per recommend run (fewer for large catalogs)
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--runs") == 0 && i + 1 < argc) runs = std::max(1, std::atoi(argv[++i]));
     else if (std::strcmp(argv[i], "--items") == 0 && i + 1 < argc) items = std::max(1, std::atoi(argv[++i]));
-    else Die(std::string("unknown argument '") + argv[i] + "'; usage: hearth_core_bench [--runs N] [--items N]");
+    else if (std::strcmp(argv[i], "--recommends") == 0 && i + 1 < argc) recommends = std::max(1, std::atoi(argv[++i]));
+    else Die(std::string("unknown argument '") + argv[i] + "'; usage: hearth_core_bench [--runs N] [--items N] [--recommends N]");
   }
 
   std::vector<std::string> ids;
@@ -302,7 +304,7 @@ int main(int argc, char** argv) {
 
   // recommend(for_you, 10) on that profile: candidate generation, scoring,
   // MMR and the bandit; impressions accumulate, as on a real page.
-  constexpr int64_t kRecommends = 1'000;
+  const int64_t kRecommends = recommends;
   Measure("recommend", "call", kRecommends, runs, 1, {}, [] {},
           [&] {
             hearth::RecommendRequest r;

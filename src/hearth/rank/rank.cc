@@ -33,6 +33,8 @@ struct Scored {
   bool liked = false;
   bool top_category_interest = false;
   FeatureId best_feature = ~FeatureId{0};  // the strongest contributor, for the reason
+  FeatureId leaf = ~FeatureId{0};          // deepest category
+  FeatureId top = ~FeatureId{0};           // top-level category
   double score = 0;
 };
 
@@ -74,11 +76,9 @@ FeatureId TopCategory(const FeatureDictionary& dict, const Item& item) {
   return ~FeatureId{0};
 }
 
-double Similarity(const FeatureDictionary& dict, const Item& a, const Item& b) {
-  const FeatureId la = LeafCategory(dict, a), lb = LeafCategory(dict, b);
-  if (la != ~FeatureId{0} && la == lb) return 1;
-  const FeatureId ta = TopCategory(dict, a), tb = TopCategory(dict, b);
-  if (ta != ~FeatureId{0} && ta == tb) return 0.5;
+double Similarity(const Scored& a, const Scored& b) {
+  if (a.leaf != ~FeatureId{0} && a.leaf == b.leaf) return 1;
+  if (a.top != ~FeatureId{0} && a.top == b.top) return 0.5;
   return 0;
 }
 
@@ -120,7 +120,7 @@ size_t MmrWindow(size_t count) { return count * 5 + 20; }
 
 // Greedy MMR: picks `count` from `pool` (sorted by score) trading score for
 // category diversity.
-std::vector<Scored> Diversify(const Catalog& catalog, std::vector<Scored> pool, size_t count) {
+std::vector<Scored> Diversify(std::vector<Scored> pool, size_t count) {
   std::vector<Scored> out;
   const size_t window = std::min(pool.size(), MmrWindow(count));
   pool.resize(window);
@@ -131,8 +131,7 @@ std::vector<Scored> Diversify(const Catalog& catalog, std::vector<Scored> pool, 
     for (size_t i = 0; i < pool.size(); ++i) {
       if (used[i]) continue;
       double sim = 0;
-      for (const Scored& o : out)
-        sim = std::max(sim, Similarity(catalog.features(), catalog.item(pool[i].index), catalog.item(o.index)));
+      for (const Scored& o : out) sim = std::max(sim, Similarity(pool[i], o));
       const double mmr = kMmrLambda * pool[i].score - (1 - kMmrLambda) * sim;
       if (mmr > best) best = mmr, best_i = i;
     }
@@ -143,13 +142,17 @@ std::vector<Scored> Diversify(const Catalog& catalog, std::vector<Scored> pool, 
 }
 
 // Keeps the impressions map within kMaxImpressions by forgetting the ones
-// shown longest ago (their rest is over, or nearly).
+// shown longest ago (their rest is over, or nearly). Trims to 7/8 of the
+// limit, so a full map is trimmed once per few hundred shows, not per call.
 void TrimImpressions(RankState* state) {
   if (state->impressions.size() <= kMaxImpressions) return;
-  std::vector<std::pair<int64_t, std::string>> age;
+  std::vector<std::pair<int64_t, std::string_view>> age;
+  age.reserve(state->impressions.size());
   for (const auto& [id, imp] : state->impressions) age.emplace_back(std::max(imp.last_shown_ms, imp.rest_until_ms), id);
-  std::sort(age.begin(), age.end());
-  for (size_t k = 0; k < age.size() - kMaxImpressions; ++k) state->impressions.erase(age[k].second);
+  const size_t drop = age.size() - kMaxImpressions * 7 / 8;
+  std::nth_element(age.begin(), age.begin() + drop, age.end());
+  // Erasing one key leaves the other keys (and the views of them) in place.
+  for (size_t k = 0; k < drop; ++k) state->impressions.erase(age[k].second);
 }
 
 // The leaf category's feature key ("" when the item has no category).
@@ -274,13 +277,35 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   const FeatureDictionary& dict = catalog.features();
   const int64_t now = req.now_ms;
 
-  // Profile interests at `now`, strongest first.
-  const auto interests = profile.TopInterests(now, kMaxFeatures, &dict);
+  // Profile interests at `now`: every affinity (scaled by the strongest) in
+  // a dense per-feature table for scoring, and the strongest few, in order,
+  // to seed the candidates. No full sort: only the seeds need an order.
+  std::vector<std::pair<FeatureId, double>> interests;
+  for (const auto& [f, a] : profile.affinities()) {
+    const double w = profile.Affinity(f, now);
+    if (w > 1e-3) interests.emplace_back(f, w);  // the threshold of Profile::TopInterests
+  }
   const bool cold = interests.empty() && profile.likes().empty();
   const bool warm_start = cold && priors.max_share() > 0;  // population priors stand in for a profile
-  const double max_interest = interests.empty() ? 1 : interests[0].second;
-  absl::flat_hash_map<FeatureId, double> affinity;
-  for (const auto& [f, w] : interests) affinity.emplace(f, w / max_interest);
+  double max_interest = 0;
+  for (const auto& [f, w] : interests) max_interest = std::max(max_interest, w);
+  affinity_.assign(dict.size(), 0.0);
+  for (const auto& [f, w] : interests) affinity_[f] = w / max_interest;
+  const size_t seeds = std::min(interests.size(), kInterestSeeds);
+  std::partial_sort(interests.begin(), interests.begin() + seeds, interests.end(), [&](const auto& x, const auto& y) {
+    return x.second != y.second ? x.second > y.second : dict.key(x.first) < dict.key(y.first);
+  });
+
+  // What the ranker remembers about items, by catalog index for this request
+  // (a few thousand string lookups here instead of several per candidate).
+  absl::flat_hash_map<ItemIndex, const Impression*> impression_of;
+  impression_of.reserve(state->impressions.size());
+  for (const auto& [id, imp] : state->impressions)
+    if (auto i = catalog.IndexOf(id)) impression_of.emplace(*i, &imp);
+  absl::flat_hash_set<ItemIndex> purchased;
+  if (!req.include_purchased)
+    for (const std::string& id : state->purchased)
+      if (auto i = catalog.IndexOf(id)) purchased.insert(*i);
 
   // Candidates.
   if (++stamp_now_ == 0) std::fill(stamp_.begin(), stamp_.end(), 0), stamp_now_ = 1;
@@ -288,7 +313,7 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   auto add = [&](ItemIndex i) {
     if (stamp_[i] != stamp_now_) stamp_[i] = stamp_now_, candidates.push_back(i);
   };
-  for (size_t k = 0; k < interests.size() && k < kInterestSeeds; ++k) {
+  for (size_t k = 0; k < seeds; ++k) {
     const auto& list = postings_[interests[k].first];
     for (size_t j = 0; j < list.size() && j < kPostingTake; ++j) add(list[j]);
   }
@@ -316,18 +341,21 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   const double pop_scale = std::log1p(std::max(max_popularity_, 0.0));
   for (ItemIndex i : candidates) {
     const Item& item = catalog.item(i);
-    if (!item.in_stock() || excluded.contains(item.id)) continue;
-    if (!req.include_purchased && state->purchased_set.contains(item.id)) continue;
-    if (auto it = state->impressions.find(item.id); it != state->impressions.end() && it->second.rest_until_ms > now)
-      continue;
+    if (!item.in_stock() || (!excluded.empty() && excluded.contains(item.id))) continue;
+    if (purchased.contains(i)) continue;
+    if (auto it = impression_of.find(i); it != impression_of.end() && it->second->rest_until_ms > now) continue;
     if (Matches(profile.dislikes(), dict, item)) continue;
     Scored s;
     s.index = i;
     double best = 0;
     size_t familiar = 0, described = 0;
+    int leaf_depth = 0;
     for (FeatureId f : item.features) {
-      auto it = affinity.find(f);
-      const double a = it == affinity.end() ? 0 : std::max(it->second, 0.0);
+      if (const int depth = dict.category_depth(f); depth > 0) {
+        if (depth == 1) s.top = f;
+        if (depth > leaf_depth) leaf_depth = depth, s.leaf = f;
+      }
+      const double a = std::max(affinity_[f], 0.0);
       const double contribution = KindWeight(dict, f) * a;
       s.relevance += contribution;
       if (IsTopCategory(dict, f)) {
@@ -341,12 +369,9 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
       }
     }
     if (!item.features.empty()) s.relevance /= std::sqrt(static_cast<double>(item.features.size()));
-    if (warm_start) {
-      const FeatureId top = TopCategory(dict, item);
-      if (top != ~FeatureId{0}) {
-        s.relevance = priors.Share(dict.key(top)) / priors.max_share();
-        if (s.relevance > 0) s.best_feature = top;
-      }
+    if (warm_start && s.top != ~FeatureId{0}) {
+      s.relevance = priors.Share(dict.key(s.top)) / priors.max_share();
+      if (s.relevance > 0) s.best_feature = s.top;
     }
     s.liked = Matches(profile.likes(), dict, item);
     s.novelty = described == 0 ? 1 : 1 - static_cast<double>(familiar) / static_cast<double>(described);
@@ -420,36 +445,33 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   }
   // Category learning: one Thompson draw per candidate category (see rank.h).
   if (const auto& cats = state->categories[slot]; !cats.empty() && !pool.empty()) {
-    auto counts = [&](std::string_view key) {
+    auto counts = [&](FeatureId f) {
       CategoryStats c;
-      if (auto it = cats.find(key); it != cats.end() && !key.empty()) c = it->second, c.DecayTo(now);
+      if (f == ~FeatureId{0}) return c;
+      if (auto it = cats.find(dict.key(f)); it != cats.end()) c = it->second, c.DecayTo(now);
       return c;
     };
-    absl::flat_hash_map<std::string_view, double> theta;
+    absl::flat_hash_map<FeatureId, double> theta;  // by leaf category
     double max_theta = 0;
     for (const Scored& s : pool) {
-      const Item& item = catalog.item(s.index);
-      const std::string_view key = LeafKey(dict, item);
-      if (theta.contains(key)) continue;
+      if (theta.contains(s.leaf)) continue;
       // The leaf's own counts, shrunk toward its department's (half weight):
       // a click on one trail shoe says something about all of Shoes.
-      const CategoryStats leaf = counts(key), top = counts(TopKey(dict, item));
+      const CategoryStats leaf = counts(s.leaf), top = counts(s.top == s.leaf ? ~FeatureId{0} : s.top);
       const double clicks = leaf.clicks + kParentShare * top.clicks;
       const double misses = std::max(0.0, leaf.shows - leaf.clicks) + kParentShare * std::max(0.0, top.shows - top.clicks);
       const double t = rng->Beta(1 + clicks, kCategoryPriorMisses + misses);
-      theta.emplace(key, t);
+      theta.emplace(s.leaf, t);
       max_theta = std::max(max_theta, t);
     }
     if (max_theta > 0)
-      for (Scored& s : pool)
-        s.score = (1 - kCategoryWeight) * s.score +
-                  kCategoryWeight * theta[LeafKey(dict, catalog.item(s.index))] / max_theta;
+      for (Scored& s : pool) s.score = (1 - kCategoryWeight) * s.score + kCategoryWeight * theta[s.leaf] / max_theta;
   }
   // Soft fatigue: each show without a click costs 40% of the score, so an
   // ignored pick gives way to the next one long before its rest begins.
   for (Scored& s : pool)
-    if (auto it = state->impressions.find(catalog.item(s.index).id); it != state->impressions.end())
-      s.score *= std::pow(kIgnoredShowFactor, it->second.shown_since_click);
+    if (auto it = impression_of.find(s.index); it != impression_of.end())
+      s.score *= std::pow(kIgnoredShowFactor, it->second->shown_since_click);
   // Only the head is ever looked at (pins + the MMR window): sort just that.
   const size_t head = std::min(pool.size(), req.pin.size() + MmrWindow(count));
   std::partial_sort(pool.begin(), pool.begin() + head, pool.end(), by_score);
@@ -468,7 +490,7 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   std::vector<Scored> rest;
   for (const Scored& s : pool)
     if (!taken.contains(catalog.item(s.index).id)) rest.push_back(s);
-  for (const Scored& s : Diversify(catalog, std::move(rest), count - picks.size())) {
+  for (const Scored& s : Diversify(std::move(rest), count - picks.size())) {
     const Item& item = catalog.item(s.index);
     Pick p;
     p.item = item.id;

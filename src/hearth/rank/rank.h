@@ -187,6 +187,7 @@ class Ranker {
   std::vector<ItemIndex> by_freshness_;
   double max_popularity_ = 0;
   std::vector<uint32_t> stamp_;  // candidate dedup
+  std::vector<double> affinity_;  // per feature, scratch of one request
   uint32_t stamp_now_ = 0;
 };
 
