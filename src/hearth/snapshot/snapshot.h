@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "hearth/campaign/campaign.h"
 #include "hearth/catalog/features.h"
 #include "hearth/profile/profile.h"
 #include "hearth/rank/rank.h"
@@ -40,13 +41,15 @@
 namespace hearth {
 
 // 1: features + profile. 2: adds the optional rank section (bandit, impressions,
-// purchases remembered for filtering, the random generator's state).
-inline constexpr uint16_t kSnapshotFormat = 2;
+// purchases remembered for filtering, the random generator's state). 3: adds
+// the optional campaign section (tag 5: install salt, caps, outcomes).
+inline constexpr uint16_t kSnapshotFormat = 3;
 inline constexpr size_t kSnapshotHeaderBytes = 16;
 inline constexpr size_t kMaxSnapshotBytes = 64u << 20;
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
-                           const std::array<uint64_t, 4>& rng_state, uint64_t revision);
+                           const std::array<uint64_t, 4>& rng_state, uint64_t revision,
+                           const CampaignState& campaign = CampaignState());
 
 // Decoded state waiting to replace the live state.
 class SnapshotContents {
@@ -64,6 +67,7 @@ class SnapshotContents {
   RankState rank;   // empty when the blob predates format 2
   bool has_rng = false;
   std::array<uint64_t, 4> rng_state{};
+  CampaignState campaign;  // fresh when the blob has no campaign section
 };
 
 absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out);
