@@ -53,9 +53,11 @@ class CampaignReader {
     od::object obj;
     if (v.get_object().get(obj)) return Bad("", "must be an object");
     bool have_cap = false, have_action = false;
+    absl::flat_hash_set<std::string> seen;
     for (auto f : obj) {
       std::string_view key;
       if (f.unescaped_key().get(key)) return Bad("", "has an invalid field name");
+      if (!seen.insert(std::string(key.substr(0, 64))).second) return Bad(key.substr(0, 64), "is repeated");
       od::value fv;
       if (f.value().get(fv)) return Bad(key, "is not valid JSON");
       absl::Status s;
