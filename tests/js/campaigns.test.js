@@ -173,7 +173,7 @@ describe('campaigns', () => {
       [[{ id: 'u', action: { type: 'widget', widget: 'w' }, cap: { perDay: 1 }, surprise: 1 }], 'INVALID_ARGUMENT', /field surprise is not a known/],
       [[{ id: 'd', action: { type: 'widget', widget: 'w' }, cap: { perDay: 1 } }, { id: 'd', action: { type: 'widget', widget: 'w' }, cap: { perDay: 1 } }], 'INVALID_ARGUMENT', /campaign 1 \('d'\) field id repeats/],
       [Array.from({ length: 100_000 }, (_, i) => ({ id: `c${i}`, action: { type: 'widget', widget: 'w' }, cap: { perDay: 1 } })), 'RESOURCE_EXHAUSTED', /more than 1000/],
-      ['['.repeat(10_000) + ']'.repeat(10_000), 'INVALID_ARGUMENT', /campaigns JSON/],
+      ['['.repeat(10_000) + ']'.repeat(10_000), 'INVALID_ARGUMENT', /campaign 0 must be an object|campaigns JSON/],
       ['{"campaigns": [', 'INVALID_ARGUMENT', /campaigns JSON/],
     ];
     for (const [input, code, message] of cases) {

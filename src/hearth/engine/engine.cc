@@ -266,8 +266,10 @@ absl::StatusOr<std::vector<Deal>> Engine::RecommendDeals(const DealContext& cont
   if (auto s = ValidateContext(context); !s.ok()) return s;
   if (count < 1) return absl::InvalidArgumentError(absl::StrCat("count must be at least 1, got ", count));
   count = std::min(count, kMaxCount);
+  const bool had_salt = campaigns_.state().has_salt;
   const std::vector<CampaignDecision> decisions =
       campaigns_.Evaluate(profile_, features_, context, now_ms, CampaignActionType::kDeal, &rng_);
+  if (!had_salt && campaigns_.state().has_salt) ++revision_;  // the install salt is saved state
   if (decisions.empty())
     return hearth::RecommendDeals(catalog_, profile_, promotions_, context, now_ms, count, exclude, rank_);
 
@@ -336,7 +338,10 @@ absl::StatusOr<std::vector<const Campaign*>> Engine::ActiveCampaigns(const Campa
   if (auto s = ValidateNow(static_cast<double>(now_ms)); !s.ok()) return s;
   if (auto s = ValidateContext(context); !s.ok()) return s;
   std::vector<const Campaign*> out;
-  for (const CampaignDecision& d : campaigns_.Evaluate(profile_, features_, context, now_ms, std::nullopt, &rng_)) {
+  const bool had_salt = campaigns_.state().has_salt;
+  const auto decisions = campaigns_.Evaluate(profile_, features_, context, now_ms, std::nullopt, &rng_);
+  if (!had_salt && campaigns_.state().has_salt) ++revision_;
+  for (const CampaignDecision& d : decisions) {
     campaigns_.RecordExposure(d.index, d.arm, context, now_ms);
     ++revision_;
     if (d.arm == CampaignArm::kTreatment) out.push_back(&campaigns_.all()[d.index]);

@@ -401,8 +401,8 @@ TEST(CampaignHoldoutTest, ADevicesArmIsStableAndSurvivesASnapshot) {
                   .ok());
   auto arms = [](Engine& engine) {
     std::string out;
-    for (const CampaignListing& l : *engine.ListCampaigns(At(12), kNow))
-      out += l.arm == CampaignArm::kHoldout ? 'H' : 'T';
+    auto list = engine.ListCampaigns(At(12), kNow);  // kept alive: the loop must not bind into a temporary
+    for (const CampaignListing& l : *list) out += l.arm == CampaignArm::kHoldout ? 'H' : 'T';
     return out;
   };
   const std::string first = arms(*e);
