@@ -186,4 +186,24 @@ describe('campaigns', () => {
     assert.throws(() => h.campaigns.active({ minor: 'no' }), { code: 'INVALID_ARGUMENT' });
     assert.throws(() => h.campaigns.list({ tzOffsetMinutes: 5000 }), { code: 'INVALID_ARGUMENT' });
   });
+
+  test('thousands of rejected loads and campaign calls leave the wasm heap flat', async (t) => {
+    const M = await debugModule();
+    const { h } = await fresh();
+    t.after(() => h.close());
+    const good = [{ id: 'w', action: { type: 'widget', widget: 'w', params: { a: 'x' } }, cap: { perDay: 1000 } }];
+    const bad = [{ id: 'w', action: { type: 'widget', widget: 'w', params: { a: 'x' } }, cap: { perDay: 1000 }, holdout: 0.9 }];
+    const cycle = () => {
+      h.campaigns.load(good);
+      assert.throws(() => h.campaigns.load(bad), { code: 'INVALID_ARGUMENT' });
+      h.campaigns.active({ hour: 12, available: { 'pickup-today': 1 } });
+      h.campaigns.list({ hour: 12 });
+      h.recommend({ slot: 'deals', context: { hour: 12 } });
+    };
+    for (let i = 0; i < 100; i++) cycle(); // warm-up: maps and the stats row reach their size
+    const before = M.memoryStats().allocated;
+    for (let i = 0; i < 2000; i++) cycle();
+    const after = M.memoryStats().allocated;
+    assert.ok(after - before < 16 * 1024, `heap grew by ${after - before} bytes`);
+  });
 });
