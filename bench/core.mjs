@@ -11,6 +11,9 @@ const OPS = [
   ['track', (r) => `\`Track\` × ${(r.ops / 1000).toFixed(0)}k (view events)`, 'ns/event', 1e6],
   ['summarize', (r) => `\`Summarize\` × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
   ['recommend', (r) => `\`Recommend\` (for_you, 10 picks) × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
+  ['campaign0', (r) => `\`Track\` × ${(r.ops / 1000).toFixed(0)}k (view / cart / purchase mix), no campaigns`, 'ns/event', 1e6],
+  ['campaign20', (r) => `\`Track\` × ${(r.ops / 1000).toFixed(0)}k, same mix, 20 campaigns (triggers, goals)`, 'ns/event', 1e6],
+  ['campaign_list', (r) => `\`ListCampaigns\` (audience, caps, arm of 20) × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
   ['snapshot', (r) => `\`ExportSnapshot\` + \`RestoreSnapshot\` × ${(r.ops / 1000).toFixed(0)}k (${(r.bytes / 1024).toFixed(1)} KB blob)`, 'µs/pair', 1e3],
 ];
 

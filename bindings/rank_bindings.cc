@@ -2,6 +2,7 @@
 #include <emscripten/bind.h>
 
 #include "absl/strings/str_cat.h"
+#include "bindings/context.h"
 #include "bindings/engine_handle.h"
 
 namespace hearth::bindings {
@@ -57,21 +58,12 @@ val LoadPromotions(EngineHandle& h, const val& input) { return ErrorOrNull(h.eng
 // null or {code, message}; on error the loaded priors stay.
 val LoadPriors(EngineHandle& h, const val& input) { return ErrorOrNull(h.engine().LoadPriors(BytesIn(input))); }
 
-// context: {hour?, weekday?, weather?, distanceKm?}. Returns [{item, score,
-// reason, propensity, arm, promotion, discount}] or {error}.
+// context: see bindings/context.h. Returns [{item, score, reason,
+// propensity, arm, promotion, discount, campaign?: {id, arm}}] or {error}.
 val RecommendDeals(EngineHandle& h, double count, double now_ms, const val& exclude, const val& context) {
   if (!(count >= 1) || count != static_cast<double>(static_cast<int64_t>(count)))
     return Failure(absl::InvalidArgumentError("count must be a whole number of at least 1"));
-  DealContext ctx;
-  auto number = [&](const char* key) -> std::optional<double> {
-    val v = context[key];
-    if (v.isUndefined() || v.isNull()) return std::nullopt;
-    return v.as<double>();
-  };
-  if (auto v = number("hour")) ctx.hour = static_cast<int>(*v);
-  if (auto v = number("weekday")) ctx.weekday = static_cast<int>(*v);
-  if (auto v = number("distanceKm")) ctx.distance_km = *v;
-  if (val w = context["weather"]; w.isString()) ctx.weather = w.as<std::string>();
+  const DealContext ctx = ContextFromJs(context);
   auto deals = h.engine().RecommendDeals(ctx, static_cast<int64_t>(now_ms),
                                          count > kMaxCount ? kMaxCount : static_cast<int>(count),
                                          emscripten::vecFromJSArray<std::string>(exclude));
@@ -87,6 +79,12 @@ val RecommendDeals(EngineHandle& h, double count, double now_ms, const val& excl
     o.set("arm", d.pick.arm);
     o.set("promotion", d.promotion);
     o.set("discount", d.discount);
+    if (!d.campaign.empty()) {
+      val c = val::object();
+      c.set("id", d.campaign);
+      c.set("arm", std::string("treatment"));
+      o.set("campaign", c);
+    }
     out.set(i, o);
   }
   return out;

@@ -144,6 +144,12 @@ export interface DealContext {
   weather?: string;
   /** Distance to the nearest store, in km. */
   distanceKm?: number;
+  /** Stock or slot availability by key (campaign triggers), e.g. `{ 'pickup-today': 3, 'sku-42': 0 }`. */
+  available?: Readonly<Record<string, number>>;
+  /** The host knows the user is a minor: mystery-reward campaigns never apply, adult-only campaigns neither. */
+  minor?: boolean;
+  /** Minutes east of UTC for "per day" caps and stats (default: the local offset of `now()`). */
+  tzOffsetMinutes?: number;
 }
 
 export interface Pick {
@@ -158,6 +164,75 @@ export interface Pick {
   /** deals slot: the promotion's id and its discount as a fraction. */
   promotion?: string;
   discount?: number;
+  /** deals slot: the campaign that put this deal here (this device is in its treatment arm). */
+  campaign?: { id: string; arm: 'treatment' };
+}
+
+export type CampaignArm = 'treatment' | 'holdout';
+export type CampaignGoal = 'purchase' | 'add_to_cart' | 'click' | 'visit';
+
+/** What a campaign shows. */
+export type CampaignAction =
+  | { type: 'deal'; promotion: string }
+  | { type: 'deal'; item: string; discount: number }
+  | { type: 'deal'; category: string; discount: number }
+  | { type: 'widget'; widget: string; params: Record<string, string | number | boolean> }
+  | { type: 'content'; slot?: string; items?: string[]; category?: string }
+  | { type: 'mystery'; mystery: string };
+
+export interface CampaignListing {
+  id: string;
+  name: string;
+  /** This device's arm: a stable hash bucket of a per-install random salt and the campaign id. */
+  arm: CampaignArm;
+  /** In its window, audience matches, cap not reached (context triggers not checked). */
+  eligible: boolean;
+  /** On this device, for its arm. */
+  exposures: number;
+  conversions: number;
+  /** Exposures left under the daily and lifetime caps; null when uncapped. */
+  capRemaining: number | null;
+  holdout: number;
+  goal: CampaignGoal;
+  action: CampaignAction;
+}
+
+/** An action to show now (the device is in the campaign's treatment arm). */
+export interface ActiveCampaign {
+  id: string;
+  name: string;
+  arm: 'treatment';
+  action: CampaignAction;
+}
+
+export interface CampaignDayStats {
+  campaign: string;
+  arm: CampaignArm;
+  /** Local day, YYYY-MM-DD. */
+  day: string;
+  exposed: number;
+  converted: number;
+}
+
+export interface Campaigns {
+  /**
+   * Replaces the campaigns. Each: `{ id, name?, starts?, ends?, audience?: { segments, rfm: { recencyDays,
+   * frequency, monetary }, interests, minor }, trigger?: { event, item | category, withinHours, cancelOn,
+   * context: { hours, weekdays, weather, maxDistanceKm, available } }, action, cap: { perDay?, lifetime? },
+   * quietHours?: [from, to], holdout?: 0–0.5, goal?: { event, windowHours } }`. Throws HearthError
+   * INVALID_ARGUMENT naming the campaign's index, id and field (RESOURCE_EXHAUSTED past 1000 campaigns);
+   * the loaded set stays.
+   */
+  load(input: string | Uint8Array | ArrayBuffer | readonly unknown[] | object): { campaigns: number };
+  /** Every campaign with this device's arm and counts. Records nothing. */
+  list(context?: DealContext): CampaignListing[];
+  /**
+   * The actions to show now. Records one exposure per applicable campaign, holdout devices included
+   * (they get no entry): call it once per view where you render the actions.
+   */
+  active(context?: DealContext): ActiveCampaign[];
+  /** Exposures and conversions per campaign, arm and local day (last 35 days), kept on this device. */
+  stats(): CampaignDayStats[];
 }
 
 export interface Promotions {
@@ -316,6 +391,8 @@ export interface Hearth {
   readonly promotions: Promotions;
   /** Population priors that warm-start a user with no history. */
   readonly priors: Priors;
+  /** Use cases (segment + trigger + action + cap + holdout + goal) run on the device. */
+  readonly campaigns: Campaigns;
   /** What the user did with a pick; teaches the on-device bandit. A dismissed item rests for 30 days. */
   feedback(event: FeedbackEvent): void;
   readonly profile: ProfileFunction;

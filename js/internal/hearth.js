@@ -7,6 +7,7 @@
 // module and fake timers (tests/js/wrapper.test.js).
 
 import { HearthError, fromStatus, invalidArgument, wrapStorageError } from '../errors.js';
+import { createCampaigns, normalizeContext } from './campaigns.js';
 import { base64ToBytes, bytesToBase64 } from '../storage/base64.js';
 import { createIndexedDBStorage } from '../storage/indexeddb.js';
 import { isStorageAdapter } from '../storage/index.js';
@@ -18,7 +19,6 @@ const RESTORE = Symbol('hearth.restore');
 
 const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'seed', 'autosave', 'wasmBinary', 'locateFile'];
 const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased', 'context'];
-const CONTEXT_KEYS = ['hour', 'weekday', 'weather', 'distanceKm'];
 const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal'];
 const LISTENER_EVENTS = ['change', 'error'];
@@ -452,6 +452,19 @@ export class Hearth {
         self.#addPreference(word, false, 'dislike');
       },
     });
+    /** Use cases with holdouts (js/internal/campaigns.js). */
+    this.campaigns = createCampaigns({
+      call: (fn) => this.#call(fn),
+      unwrap: (r) => this.#unwrap(r),
+      now: () => this.#nowMs(),
+      // Exposures and the install salt are saved, but are not a 'change'.
+      touched: () => {
+        this.#refreshRevision();
+        this.#schedule();
+      },
+      toBytes,
+    });
+
     Object.freeze(profile);
     this.#lastRevision = this.#call((M, e) => e.revision());
   }
@@ -507,7 +520,11 @@ export class Hearth {
     if (typeof includePurchased !== 'boolean') throw invalidArgument('recommend(request): includePurchased must be a boolean');
     if (slot === 'deals') {
       const context = this.#dealContext(request.context);
-      return this.#call((M, e) => this.#unwrap(M.recommendDeals(e, count, this.#nowMs(), exclude, context)));
+      const deals = this.#call((M, e) => this.#unwrap(M.recommendDeals(e, count, this.#nowMs(), exclude, context)));
+      // Deal campaigns record their exposures: saved, not a 'change'.
+      this.#refreshRevision();
+      this.#schedule();
+      return deals;
     }
     if (request.context !== undefined) throw invalidArgument("recommend(request): context applies to the 'deals' slot only");
     // Showing picks moves the bandit and the fatigue counters: saved, but not
@@ -519,24 +536,11 @@ export class Hearth {
   }
 
   /**
-   * The moment as the host sees it; hour and weekday default to the local time of now().
+   * The moment as the host sees it; hour, weekday and UTC offset default to the local time of now().
    * @param {unknown} context
    */
   #dealContext(context) {
-    if (context === undefined || context === null) context = {};
-    if (typeof context !== 'object' || Array.isArray(context)) throw invalidArgument('recommend(request): context must be an object');
-    const c = /** @type {Record<string, unknown>} */ (context);
-    for (const k of Object.keys(c)) {
-      if (!CONTEXT_KEYS.includes(k)) throw invalidArgument(`recommend(request): unknown context field '${k}'; known fields are ${CONTEXT_KEYS.join(', ')}`);
-    }
-    const local = new Date(this.#nowMs());
-    const hour = c.hour ?? local.getHours();
-    const weekday = c.weekday ?? ((local.getDay() + 6) % 7) + 1;
-    if (typeof hour !== 'number' || !Number.isInteger(hour) || hour < 0 || hour > 23) throw invalidArgument('recommend(request): context.hour must be a whole number 0–23');
-    if (typeof weekday !== 'number' || !Number.isInteger(weekday) || weekday < 1 || weekday > 7) throw invalidArgument('recommend(request): context.weekday must be 1 (Monday) … 7 (Sunday)');
-    if (c.weather !== undefined && typeof c.weather !== 'string') throw invalidArgument('recommend(request): context.weather must be a word such as "rain"');
-    if (c.distanceKm !== undefined && (typeof c.distanceKm !== 'number' || !(c.distanceKm >= 0))) throw invalidArgument('recommend(request): context.distanceKm must be a distance >= 0');
-    return { hour, weekday, weather: c.weather, distanceKm: c.distanceKm };
+    return normalizeContext(context, this.#nowMs(), 'recommend(request)');
   }
 
   /**

@@ -166,3 +166,30 @@ async function recommendations() {
   void p;
 }
 void recommendations;
+
+async function campaigns() {
+  const h = await createHearth();
+  const loaded: { campaigns: number } = h.campaigns.load([
+    { id: 'rainy', action: { type: 'deal', category: 'Camping', discount: 0.1 }, cap: { perDay: 1 }, holdout: 0.1 },
+  ]);
+  h.campaigns.load('[]');
+  const context: import('hearth').DealContext = { hour: 18, weather: 'rain', available: { 'pickup-today': 2 }, minor: false, tzOffsetMinutes: 60 };
+  const list: import('hearth').CampaignListing[] = h.campaigns.list(context);
+  const cap: number | null = list[0]!.capRemaining;
+  const arm: import('hearth').CampaignArm = list[0]!.arm;
+  for (const a of h.campaigns.active({ hour: 12 })) {
+    const action: import('hearth').CampaignAction = a.action;
+    if (action.type === 'widget') console.log(action.widget, action.params);
+    if (action.type === 'mystery') console.log(action.mystery);
+  }
+  const rows: import('hearth').CampaignDayStats[] = h.campaigns.stats();
+  const day: string = rows[0]!.day;
+  const picked = h.recommend({ slot: 'deals', context });
+  const campaign: { id: string; arm: 'treatment' } | undefined = picked[0]?.campaign;
+  // @ts-expect-error: campaigns.active takes a context object, not a campaign id
+  h.campaigns.active('rainy');
+  // @ts-expect-error: availability counts are numbers
+  h.campaigns.list({ available: { 'pickup-today': 'yes' } });
+  console.log(loaded.campaigns, cap, arm, day, campaign);
+}
+void campaigns;

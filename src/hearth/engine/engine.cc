@@ -140,6 +140,7 @@ absl::StatusOr<TrackOutcome> Engine::Track(const TrackEvent& e, double now_ms) {
   }
   profile_.Observe(pe);
   if (type == EventType::kPurchase) rank_.RememberPurchase(item->id);
+  campaigns_.Observe(type, pe.item, pe.features, ts, features_);
   ++revision_;
   return TrackOutcome::kRecorded;
 }
@@ -220,10 +221,132 @@ absl::StatusOr<std::vector<Pick>> Engine::Recommend(const RecommendRequest& requ
   return picks;
 }
 
+namespace {
+
+absl::Status ValidateContext(const DealContext& ctx) {
+  if (ctx.hour && (*ctx.hour < 0 || *ctx.hour > 23)) return absl::InvalidArgumentError("context.hour must be 0–23");
+  if (ctx.weekday && (*ctx.weekday < 1 || *ctx.weekday > 7))
+    return absl::InvalidArgumentError("context.weekday must be 1 (Monday) … 7 (Sunday)");
+  if (ctx.distance_km && !(*ctx.distance_km >= 0)) return absl::InvalidArgumentError("context.distanceKm must be >= 0");
+  if (ctx.utc_offset_min < -14 * 60 || ctx.utc_offset_min > 14 * 60)
+    return absl::InvalidArgumentError("context.tzOffsetMinutes must be from -840 to 840");
+  if (ctx.available.size() > kMaxCampaignListEntries)
+    return absl::InvalidArgumentError(absl::StrCat("context.available has more than ", kMaxCampaignListEntries, " keys"));
+  for (const auto& [key, n] : ctx.available)
+    if (!std::isfinite(n)) return absl::InvalidArgumentError("context.available counts must be finite numbers");
+  return absl::OkStatus();
+}
+
+// Puts campaign deals first (in campaign order), marks them, cuts to `count`.
+// `marks` maps a promotion id to the campaign shown through it.
+void PlaceCampaignDeals(const std::vector<std::pair<std::string, std::string>>& marks, int count,
+                        std::vector<Deal>* deals) {
+  std::vector<Deal> out;
+  std::vector<bool> taken(deals->size(), false);
+  for (const auto& [promotion, campaign] : marks) {
+    for (size_t i = 0; i < deals->size(); ++i) {
+      if (taken[i] || (*deals)[i].promotion != promotion) continue;
+      taken[i] = true;
+      out.push_back(std::move((*deals)[i]));
+      out.back().campaign = campaign;
+      break;
+    }
+  }
+  for (size_t i = 0; i < deals->size(); ++i)
+    if (!taken[i]) out.push_back(std::move((*deals)[i]));
+  if (out.size() > static_cast<size_t>(count)) out.resize(count);
+  *deals = std::move(out);
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<Deal>> Engine::RecommendDeals(const DealContext& context, int64_t now_ms, int count,
-                                                         const std::vector<std::string>& exclude) const {
+                                                         const std::vector<std::string>& exclude) {
   if (auto s = ValidateNow(static_cast<double>(now_ms)); !s.ok()) return s;
-  return hearth::RecommendDeals(catalog_, profile_, promotions_, context, now_ms, count, exclude, rank_);
+  if (auto s = ValidateContext(context); !s.ok()) return s;
+  if (count < 1) return absl::InvalidArgumentError(absl::StrCat("count must be at least 1, got ", count));
+  count = std::min(count, kMaxCount);
+  const bool had_salt = campaigns_.state().has_salt;
+  const std::vector<CampaignDecision> decisions =
+      campaigns_.Evaluate(profile_, features_, context, now_ms, CampaignActionType::kDeal, &rng_);
+  if (!had_salt && campaigns_.state().has_salt) ++revision_;  // the install salt is saved state
+  if (decisions.empty())
+    return hearth::RecommendDeals(catalog_, profile_, promotions_, context, now_ms, count, exclude, rank_);
+
+  // The list every arm would see with its campaigns applied: it decides which
+  // campaigns are exposed (a holdout device is exposed to what it would have
+  // been shown), so both arms are counted the same way.
+  std::vector<Promotion> offers, treatment_offers;
+  std::vector<std::pair<std::string, std::string>> marks, treatment_marks;
+  for (const CampaignDecision& d : decisions) {
+    const Campaign& c = campaigns_.all()[d.index];
+    std::string promotion = c.action.promotion;
+    if (c.action.own_offer()) {
+      offers.push_back(campaigns_.OfferOf(d.index));
+      promotion = offers.back().id;
+      if (d.arm == CampaignArm::kTreatment) treatment_offers.push_back(offers.back());
+    }
+    marks.emplace_back(promotion, c.id);
+    if (d.arm == CampaignArm::kTreatment) treatment_marks.emplace_back(promotion, c.id);
+  }
+  auto full = hearth::RecommendDeals(catalog_, profile_, promotions_, context, now_ms, kMaxCount, exclude, rank_, &offers);
+  if (!full.ok()) return full.status();
+  PlaceCampaignDeals(marks, count, &*full);
+  auto decision_of = [&](const std::string& id) {
+    for (const CampaignDecision& d : decisions)
+      if (campaigns_.all()[d.index].id == id) return d;
+    return decisions.front();  // unreachable: every mark comes from a decision
+  };
+  bool any_holdout = false;
+  for (const Deal& deal : *full) {
+    if (deal.campaign.empty()) continue;
+    const CampaignDecision d = decision_of(deal.campaign);
+    if (d.arm == CampaignArm::kHoldout) {
+      campaigns_.RecordExposure(d.index, CampaignArm::kHoldout, context, now_ms);
+      any_holdout = true;
+      ++revision_;
+    }
+  }
+  std::vector<Deal> shown;
+  if (!any_holdout) {
+    shown = *std::move(full);
+  } else {
+    auto plain = hearth::RecommendDeals(catalog_, profile_, promotions_, context, now_ms, kMaxCount, exclude, rank_,
+                                        &treatment_offers);
+    if (!plain.ok()) return plain.status();
+    PlaceCampaignDeals(treatment_marks, count, &*plain);
+    shown = *std::move(plain);
+  }
+  for (const Deal& deal : shown) {
+    if (deal.campaign.empty()) continue;
+    campaigns_.RecordExposure(decision_of(deal.campaign).index, CampaignArm::kTreatment, context, now_ms);
+    ++revision_;
+  }
+  return shown;
+}
+
+absl::StatusOr<std::vector<CampaignListing>> Engine::ListCampaigns(const CampaignContext& context, int64_t now_ms) {
+  if (auto s = ValidateNow(static_cast<double>(now_ms)); !s.ok()) return s;
+  if (auto s = ValidateContext(context); !s.ok()) return s;
+  const bool had_salt = campaigns_.state().has_salt;
+  auto out = campaigns_.List(profile_, features_, context, now_ms, &rng_);
+  if (!had_salt && campaigns_.state().has_salt) ++revision_;
+  return out;
+}
+
+absl::StatusOr<std::vector<const Campaign*>> Engine::ActiveCampaigns(const CampaignContext& context, int64_t now_ms) {
+  if (auto s = ValidateNow(static_cast<double>(now_ms)); !s.ok()) return s;
+  if (auto s = ValidateContext(context); !s.ok()) return s;
+  std::vector<const Campaign*> out;
+  const bool had_salt = campaigns_.state().has_salt;
+  const auto decisions = campaigns_.Evaluate(profile_, features_, context, now_ms, std::nullopt, &rng_);
+  if (!had_salt && campaigns_.state().has_salt) ++revision_;
+  for (const CampaignDecision& d : decisions) {
+    campaigns_.RecordExposure(d.index, d.arm, context, now_ms);
+    ++revision_;
+    if (d.arm == CampaignArm::kTreatment) out.push_back(&campaigns_.all()[d.index]);
+  }
+  return out;
 }
 
 absl::Status Engine::Feedback(const FeedbackEvent& event) {
@@ -233,7 +356,9 @@ absl::Status Engine::Feedback(const FeedbackEvent& event) {
   return s;
 }
 
-std::string Engine::ExportSnapshot() const { return EncodeSnapshot(features_, profile_, rank_, rng_.state(), revision_); }
+std::string Engine::ExportSnapshot() const {
+  return EncodeSnapshot(features_, profile_, rank_, rng_.state(), revision_, campaigns_.state());
+}
 
 absl::Status Engine::RestoreSnapshot(std::string_view blob) {
   SnapshotContents contents(profile_.config());
@@ -241,12 +366,14 @@ absl::Status Engine::RestoreSnapshot(std::string_view blob) {
   contents.Commit(&features_, &profile_, &revision_);
   rank_ = std::move(contents.rank);
   if (contents.has_rng) rng_.set_state(contents.rng_state);
+  campaigns_.RestoreState(std::move(contents.campaign));
   return absl::OkStatus();
 }
 
 void Engine::Erase() {
   profile_ = Profile(profile_.config());
   rank_.Clear();
+  campaigns_.ResetState();  // a new salt too: the erased device is a new install
   ++revision_;
 }
 
@@ -336,6 +463,25 @@ std::string Engine::ExportJson(int64_t now_ms) const {
   j.Key("dislikes");
   j.BeginArray();
   for (const auto& w : s.dislikes) j.String(w);
+  j.EndArray();
+  // Campaign outcomes kept on this device (the salt that picks arms is a
+  // random number, not about the user, and stays out).
+  j.Key("campaigns");
+  j.BeginArray();
+  for (const CampaignDayStat& r : campaigns_.stats()) {
+    j.BeginObject();
+    j.Key("campaign");
+    j.String(r.campaign_id);
+    j.Key("arm");
+    j.String(CampaignArmName(r.arm));
+    j.Key("day");
+    j.Int(r.day);
+    j.Key("exposed");
+    j.Int(r.exposed);
+    j.Key("converted");
+    j.Int(r.converted);
+    j.EndObject();
+  }
   j.EndArray();
   j.EndObject();
   return j.str();

@@ -23,6 +23,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "hearth/campaign/campaign.h"
 #include "hearth/catalog/catalog.h"
 #include "hearth/catalog/features.h"
 #include "hearth/common/random.h"
@@ -97,12 +98,27 @@ class Engine {
   // The deals slot: promotions (shop content, like the catalog; not part of
   // the user's snapshot) matched to the profile and the host's context.
   absl::Status LoadPromotions(std::string_view json) { return promotions_.Load(json, catalog_); }
+  // Deal campaigns that apply put their deal first, marked with the campaign
+  // (treatment arm); the holdout arm gets the plain list. Either way the
+  // exposure is recorded (see campaign/campaign.h), so this is not const.
   absl::StatusOr<std::vector<Deal>> RecommendDeals(const DealContext& context, int64_t now_ms, int count,
-                                                   const std::vector<std::string>& exclude) const;
+                                                   const std::vector<std::string>& exclude);
   // Population priors (rank/priors.h): shop-wide, like promotions; warm-start
   // users without history. On error the loaded priors stay.
   absl::Status LoadPriors(std::string_view json) { return priors_.Load(json); }
   const CategoryPriors& priors() const { return priors_; }
+
+  // Campaigns (shop content, like promotions; the per-user arms, caps and
+  // outcomes are in the snapshot). Load is all-or-nothing.
+  absl::Status LoadCampaigns(std::string_view json) { return campaigns_.Load(json, catalog_); }
+  // Every loaded campaign with this device's arm, eligibility and counts.
+  absl::StatusOr<std::vector<CampaignListing>> ListCampaigns(const CampaignContext& context, int64_t now_ms);
+  // The campaign actions to show now (treatment arm), recording one exposure
+  // per applicable campaign on either arm: call it when you show them.
+  absl::StatusOr<std::vector<const Campaign*>> ActiveCampaigns(const CampaignContext& context, int64_t now_ms);
+  const Campaigns& campaigns() const { return campaigns_; }
+  // Exposures and conversions per campaign, arm and local day.
+  const CampaignStats& campaign_stats() const { return campaigns_.stats(); }
   // Seeds the randomness of the bandit and exploration (tests, SSR replays).
   void Seed(uint64_t seed) { rng_.Seed(seed); }
   const RankState& rank_state() const { return rank_; }
@@ -128,6 +144,7 @@ class Engine {
   Promotions promotions_;
   CategoryPriors priors_;
   RankState rank_;
+  Campaigns campaigns_;
   Rng rng_;
   uint64_t revision_ = 0;
 };

@@ -254,7 +254,7 @@ absl::Status Promotions::Load(std::string_view json, const Catalog& catalog) {
 absl::StatusOr<std::vector<Deal>> RecommendDeals(const Catalog& catalog, const Profile& profile,
                                                  const Promotions& promotions, const DealContext& ctx,
                                                  int64_t now_ms, int count, const std::vector<std::string>& exclude,
-                                                 const RankState& state) {
+                                                 const RankState& state, const std::vector<Promotion>* extra) {
   if (count < 1) return absl::InvalidArgumentError(absl::StrCat("count must be at least 1, got ", count));
   count = std::min(count, kMaxCount);
   if (ctx.hour && (*ctx.hour < 0 || *ctx.hour > 23))
@@ -289,12 +289,18 @@ absl::StatusOr<std::vector<Deal>> RecommendDeals(const Catalog& catalog, const P
     return item.features.empty() ? 0 : r / std::sqrt(static_cast<double>(item.features.size()));
   };
 
+  std::vector<const Promotion*> all;
+  all.reserve(promotions.all().size() + (extra ? extra->size() : 0));
+  for (const Promotion& p : promotions.all()) all.push_back(&p);
+  if (extra)
+    for (const Promotion& p : *extra) all.push_back(&p);
+
   // Best item per eligible promotion.
   absl::flat_hash_map<FeatureId, std::vector<size_t>> by_category;
   std::vector<Deal> deals;
-  std::vector<std::pair<double, ItemIndex>> best(promotions.all().size(), {-1, 0});
-  for (size_t i = 0; i < promotions.all().size(); ++i) {
-    const Promotion& p = promotions.all()[i];
+  std::vector<std::pair<double, ItemIndex>> best(all.size(), {-1, 0});
+  for (size_t i = 0; i < all.size(); ++i) {
+    const Promotion& p = *all[i];
     if (!Eligible(p, profile, segment, ctx, now_ms)) continue;
     if (!p.item.empty()) {
       auto index = catalog.IndexOf(p.item);
@@ -315,7 +321,7 @@ absl::StatusOr<std::vector<Deal>> RecommendDeals(const Catalog& catalog, const P
         std::string unused;
         const double r = relevance(item, &unused);
         for (size_t promo : it->second) {
-          if (!sellable(item, promotions.all()[promo])) continue;
+          if (!sellable(item, *all[promo])) continue;
           // Ties go to the more popular item, then the smaller id.
           auto& b = best[promo];
           const Item* cur = b.first >= 0 ? &catalog.item(b.second) : nullptr;
@@ -329,7 +335,7 @@ absl::StatusOr<std::vector<Deal>> RecommendDeals(const Catalog& catalog, const P
   }
   for (size_t i = 0; i < best.size(); ++i) {
     if (best[i].first < 0) continue;
-    const Promotion& p = promotions.all()[i];
+    const Promotion& p = *all[i];
     const Item& item = catalog.item(best[i].second);
     std::string interest;
     const double r = relevance(item, &interest);

@@ -62,12 +62,17 @@ struct Promotion {
 };
 
 // What the host knows about the moment: local hour and weekday, weather,
-// distance to the nearest store. Unknown values stay empty.
+// distance to the nearest store. Unknown values stay empty. Campaigns (see
+// campaign/campaign.h) also read stock or slot availability by key, whether
+// the user is a minor, and the local UTC offset (for per-day caps).
 struct DealContext {
   std::optional<int> hour;
   std::optional<int> weekday;
   std::string weather;
   std::optional<double> distance_km;
+  std::vector<std::pair<std::string, double>> available;  // key, count
+  bool minor = false;
+  int32_t utc_offset_min = 0;
 };
 
 class Promotions {
@@ -86,13 +91,16 @@ struct Deal {
   Pick pick;
   std::string promotion;
   double discount = 0;
+  std::string campaign;  // set when a campaign's treatment put this deal here
 };
 
-// Eligible deals for the user now, best first, at most `count`.
+// Eligible deals for the user now, best first, at most `count`. `extra`
+// promotions (campaign offers) are ranked alongside the loaded ones.
 absl::StatusOr<std::vector<Deal>> RecommendDeals(const Catalog& catalog, const Profile& profile,
                                                  const Promotions& promotions, const DealContext& context,
                                                  int64_t now_ms, int count, const std::vector<std::string>& exclude,
-                                                 const RankState& state);
+                                                 const RankState& state,
+                                                 const std::vector<Promotion>* extra = nullptr);
 
 }  // namespace hearth
 

@@ -27,6 +27,7 @@ enum SectionTag : uint16_t {
   kFeaturesSection = 1,
   kProfileSection = 2,
   kRankSection = 3,
+  kCampaignSection = 5,          // format 3: campaign arms, caps and outcomes (campaign.h)
   kCategoryLearningSection = 8,  // format 3: per-slot category click-through (rank.h)
 };
 constexpr size_t kMaxFeatureKeyBytes = 512;
@@ -298,7 +299,8 @@ void ProfileCodec::Remap(Profile* p, const std::vector<FeatureId>& ids) {
 }
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
-                           const std::array<uint64_t, 4>& rng_state, uint64_t revision) {
+                           const std::array<uint64_t, 4>& rng_state, uint64_t revision,
+                           const CampaignState& campaign) {
   // Only the features the profile refers to are stored, in key order.
   std::vector<FeatureId> used;
   for (const auto& [f, a] : profile.affinities()) used.push_back(f);
@@ -328,6 +330,9 @@ std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& pro
   EndSection(&payload, len_pos);
   BeginSection(&payload, kCategoryLearningSection, &len_pos);
   WriteCategoryLearning(rank, &payload);
+  EndSection(&payload, len_pos);
+  BeginSection(&payload, kCampaignSection, &len_pos);
+  EncodeCampaignState(campaign, &payload);
   EndSection(&payload, len_pos);
 
   ByteWriter out;
@@ -364,7 +369,8 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
 
   ByteReader r(payload);
   if (!r.U64(&out->revision)) return Corrupt("truncated revision");
-  bool have_features = false, have_profile = false, have_rank = false, have_categories = false;
+  bool have_features = false, have_profile = false, have_rank = false, have_categories = false,
+       have_campaign = false;
   while (!r.done()) {
     uint16_t tag;
     uint32_t len;
@@ -391,6 +397,9 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
     } else if (tag == kCategoryLearningSection && version >= 3 && have_rank && !have_categories) {
       if (auto st = ReadCategoryLearning(&s, &out->rank); !st.ok()) return st;
       have_categories = true;
+    } else if (tag == kCampaignSection && version >= 3 && have_profile && !have_campaign) {
+      if (auto st = DecodeCampaignState(&s, &out->campaign); !st.ok()) return st;
+      have_campaign = true;
     } else {
       return Corrupt(absl::StrCat("unexpected section ", tag));
     }

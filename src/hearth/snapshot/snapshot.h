@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "hearth/campaign/campaign.h"
 #include "hearth/catalog/features.h"
 #include "hearth/profile/profile.h"
 #include "hearth/rank/rank.h"
@@ -48,7 +49,8 @@ inline constexpr size_t kSnapshotHeaderBytes = 16;
 inline constexpr size_t kMaxSnapshotBytes = 64u << 20;
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
-                           const std::array<uint64_t, 4>& rng_state, uint64_t revision);
+                           const std::array<uint64_t, 4>& rng_state, uint64_t revision,
+                           const CampaignState& campaign = CampaignState());
 
 // Decoded state waiting to replace the live state.
 class SnapshotContents {
@@ -66,6 +68,7 @@ class SnapshotContents {
   RankState rank;   // empty when the blob predates format 2
   bool has_rng = false;
   std::array<uint64_t, 4> rng_state{};
+  CampaignState campaign;  // fresh when the blob has no campaign section
 };
 
 absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out);

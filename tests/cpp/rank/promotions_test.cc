@@ -32,7 +32,7 @@ std::unique_ptr<Engine> DealEngine() {
   return e;
 }
 
-std::vector<std::string> DealIds(const Engine& e, const DealContext& ctx, int64_t now = kNow) {
+std::vector<std::string> DealIds(Engine& e, const DealContext& ctx, int64_t now = kNow) {
   std::vector<std::string> ids;
   auto deals = e.RecommendDeals(ctx, now, 10, {});  // kept alive: the loop must not bind into a temporary
   EXPECT_TRUE(deals.ok()) << deals.status();
