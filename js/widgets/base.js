@@ -225,10 +225,10 @@ export class HearthElement extends Base {
    */
   missing(namespace, what = 'This feature') {
     const hearth = this.#hearth;
-    if (!hearth) return this.notice(`${what} will appear once the page connects Hearth (set the element's hearth property).`, 'off');
-    if (hearth.status === 'closed') return this.notice(`${what} is not available: Hearth was closed.`, 'off');
+    if (!hearth) return this.notice(`${what}: waiting for the page to connect Hearth (set the element's hearth property).`, 'off');
+    if (hearth.status === 'closed') return this.notice(`${what}: not available, Hearth was closed.`, 'off');
     if (namespace && (hearth[namespace] === undefined || hearth[namespace] === null)) {
-      return this.notice(`${what} is not available in this version of Hearth (no hearth.${namespace}).`, 'off');
+      return this.notice(`${what}: not available in this version of Hearth (no hearth.${namespace}).`, 'off');
     }
     return null;
   }

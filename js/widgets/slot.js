@@ -155,7 +155,7 @@ export class HearthSlotElement extends HearthElement {
       ),
     );
     if (this.#error) section.append(h('div', { class: 'empty' }, this.notice(`Picks are not available: ${this.#error}`, 'error')));
-    else if (this.#picks.length === 0) section.append(h('div', { class: 'empty' }, this.notice('No picks yet — browse a little and they will appear here.', 'off')));
+    else if (this.#picks.length === 0) section.append(h('div', { class: 'empty' }, this.notice(this.slotName === 'deals' ? 'No deals for you right now — check back soon.' : 'No picks yet — browse a little and they will appear here.', 'off')));
     else {
       this.#picks.forEach((p, i) => track.append(this.#card(p, i)));
       section.append(track);
