@@ -46,7 +46,7 @@ td.p, th.p { text-align: right; font-variant-numeric: tabular-nums; font-weight:
 @keyframes hearth-reveal { 0% { transform: scale(0.85); opacity: 0; } 100% { transform: none; opacity: 1; } }
 .prize { font-size: 1.35rem; font-weight: 800; color: var(--_accent); margin: 2px 0 6px; }
 .reveal h3 { font-size: 0.85rem; font-weight: 650; color: var(--_muted); }
-.reveal h3:focus-visible { outline-offset: 4px; }
+.reveal h3:focus { outline: none; } /* focused by script so the prize is read next; not a control */
 `;
 
   /** @type {any} */ #revealed = null;

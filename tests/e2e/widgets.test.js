@@ -269,6 +269,7 @@ test('the mystery box shows its odds, opens from the keyboard and reveals the pr
   // Focus moved to the reveal, and it was announced.
   await page.waitForFunction(() => document.getElementById('mystery').shadowRoot.activeElement?.textContent === 'You won');
   await page.waitForFunction(() => document.getElementById('mystery').shadowRoot.querySelector('[role="status"]').textContent.startsWith('You opened Welcome box and won'));
+  await page.waitForTimeout(700); // the reveal animation
   await page.screenshot({ path: join(SHOTS, 'widgets-mystery-revealed.png'), clip: /** @type {any} */ (await mystery.boundingBox()) });
   // None left: the button is disabled and says why; the odds stay.
   assert.equal(await mystery.getByRole('button', { name: 'Nothing to open yet' }).isDisabled(), true);
