@@ -498,3 +498,23 @@ test('against the real SDK: the slot shows real picks with reasons, follows the 
 after(async () => {
   for (const { context } of contexts) await context.close().catch(() => {});
 });
+
+test('the demo\'s widget gallery (/widgets.html) runs every element on the real SDK under the server\'s CSP', { timeout: TEST_TIMEOUT }, async () => {
+  const context = await /** @type {import('playwright-core').Browser} */ (browser).newContext({ viewport: { width: 1200, height: 900 } });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  const seen = await watch(context);
+  contexts.push({ context, seen, name: 'gallery' });
+  const page = await context.newPage();
+  const res = await page.goto(new URL('/widgets.html', /** @type {any} */ (server).url).href);
+  assert.equal(res?.headers()['content-security-policy'], CSP);
+  await page.waitForFunction(() => document.body.dataset.hearthStatus !== 'loading', null, { timeout: 30_000 });
+  assert.equal(await page.getAttribute('body', 'data-hearth-status'), 'ready');
+  await page.waitForFunction(() => document.querySelector('hearth-slot').shadowRoot.querySelectorAll('li.card').length === 8);
+  // Links on the cards go to the store's product pages.
+  assert.match(/** @type {string} */ (await page.locator('hearth-slot[name="for_you"] a.open').first().getAttribute('href')), /^\/p\/sku-\d+$/);
+  const rendered = await page.evaluate(() => [...document.querySelectorAll('main > *, .gallery__grid > *')].filter((el) => el.localName.startsWith('hearth-')).map((el) => [el.localName, (el.shadowRoot?.textContent ?? '').length]));
+  assert.equal(rendered.length, 11);
+  for (const [name, length] of rendered) assert.ok(length > 10, `${name} rendered nothing`);
+  await page.screenshot({ path: join(SHOTS, 'widgets-demo-gallery.png'), fullPage: true });
+  assertClean(seen, 'gallery page');
+});
