@@ -72,7 +72,7 @@ table { width: 100%; border-collapse: collapse; font-size: 0.84rem; }
 caption { text-align: left; font-weight: 650; padding-bottom: 4px; }
 th, td { text-align: left; padding: 6px 4px; border-top: 1px solid var(--_border); }
 thead th { border-top: 0; color: var(--_muted); font-weight: 600; font-size: 0.76rem; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.78rem; }
 .next { margin-top: 14px; }
 .next p { margin-bottom: 6px; }

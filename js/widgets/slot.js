@@ -182,7 +182,13 @@ export class HearthSlotElement extends HearthElement {
   #subtitle() {
     if (this.slotName === 'wow') return 'A little outside your usual, still up your street.';
     if (this.slotName === 'deals') return 'Offers that fit what you like, right now.';
-    return this.#picks.some((p) => p.arm !== 'popular') ? 'Based on what you browse here.' : 'Popular right now — picks adapt as you browse.';
+    let learned = true;
+    try {
+      learned = (this.hearth?.profile?.()?.interests?.length ?? 0) > 0;
+    } catch {
+      // no readable profile (denied consent, closed): keep the general line
+    }
+    return learned ? 'Based on what you browse here.' : 'Popular right now — picks adapt as you browse.';
   }
 
   /**

@@ -270,7 +270,7 @@ test('the mystery box shows its odds, opens from the keyboard and reveals the pr
   await page.waitForFunction(() => document.getElementById('mystery').shadowRoot.activeElement?.textContent === 'You won');
   await page.waitForFunction(() => document.getElementById('mystery').shadowRoot.querySelector('[role="status"]').textContent.startsWith('You opened Welcome box and won'));
   await page.waitForTimeout(700); // the reveal animation
-  await page.screenshot({ path: join(SHOTS, 'widgets-mystery-revealed.png'), clip: /** @type {any} */ (await mystery.boundingBox()) });
+  await mystery.screenshot({ path: join(SHOTS, 'widgets-mystery-revealed.png') });
   // None left: the button is disabled and says why; the odds stay.
   assert.equal(await mystery.getByRole('button', { name: 'Nothing to open yet' }).isDisabled(), true);
   assert.equal(await mystery.getByRole('table').getByRole('row').count(), 5);
@@ -284,7 +284,7 @@ test('the mystery box shows its odds, opens from the keyboard and reveals the pr
 test('the consent prompt works from the keyboard: choose, toggle, save; then it steps aside', { timeout: TEST_TIMEOUT }, async () => {
   const { page, seen } = await openPage('sdk=fake');
   const consent = page.locator('#consent');
-  await page.screenshot({ path: join(SHOTS, 'widgets-consent-prompt.png'), clip: /** @type {any} */ (await consent.boundingBox()) });
+  await consent.screenshot({ path: join(SHOTS, 'widgets-consent-prompt.png') });
   const choose = consent.getByRole('button', { name: 'Choose…' });
   await choose.focus();
   await page.keyboard.press('Enter');
@@ -296,7 +296,7 @@ test('the consent prompt works from the keyboard: choose, toggle, save; then it 
   await page.keyboard.press('Tab'); // measurement
   await page.keyboard.press('Space');
   assert.equal(await consent.getByRole('switch', { name: /Anonymous measurement/ }).isChecked(), true);
-  await page.screenshot({ path: join(SHOTS, 'widgets-consent-choose.png'), clip: /** @type {any} */ (await consent.boundingBox()) });
+  await consent.screenshot({ path: join(SHOTS, 'widgets-consent-choose.png') });
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter'); // Save my choices
   const sets = await page.evaluate(() => globalThis.__widgets.fake.calls.filter((c) => c[0] === 'consent.set'));
@@ -335,7 +335,7 @@ test('the privacy center: forget an interest, switch consent, read the budget an
   await pc.getByText('Show exactly what is sent').click();
   assert.equal(await pc.locator('pre').textContent(), report.next.body);
   assert.match(await shadowText(page, 'privacy'), new RegExp(`sends 1 anonymous report \\(${report.next.bytes} bytes\\): Interest totals`));
-  await page.screenshot({ path: join(SHOTS, 'widgets-privacy-center.png'), clip: /** @type {any} */ (await pc.boundingBox()) });
+  await pc.screenshot({ path: join(SHOTS, 'widgets-privacy-center.png') });
 
   // Consent switch: measurement off → the next sync sends nothing.
   await pc.getByRole('switch', { name: /Anonymous measurement/ }).press('Space');
