@@ -26,16 +26,19 @@ export class HearthPointsElement extends GameElement {
 
   onHearthEvent(event, payload) {
     if (event !== 'reward' || !payload || typeof payload !== 'object') return;
+    const kind = payload.kind;
     const currency = payload.currency ?? 'points';
-    if ((payload.kind === 'points' || payload.kind === 'refund') && currency === this.currency && Number.isFinite(payload.amount)) {
-      const amount = Number(payload.amount);
-      const words = currencyWord(currency, Math.abs(amount));
-      this.#delta = { amount, label: typeof payload.label === 'string' ? payload.label : '' };
-      this.#popped = false;
-      const why = this.#delta.label ? ` for ${this.#delta.label}` : '';
-      const balance = Number.isFinite(payload.balance) ? `; balance ${formatNumber(payload.balance)}` : '';
-      this.announce(amount >= 0 ? `${formatNumber(amount)} ${words} added${why}${balance}` : `${formatNumber(-amount)} ${words} taken back${why}${balance}`);
-    }
+    if ((kind !== 'points' && kind !== 'refund' && kind !== 'expired') || currency !== this.currency || !Number.isFinite(payload.amount)) return;
+    // Refunds and expiries take points away whatever sign the event uses.
+    const amount = kind === 'points' ? Number(payload.amount) : -Math.abs(Number(payload.amount));
+    const words = currencyWord(currency, Math.abs(amount));
+    this.#delta = { amount, label: typeof payload.label === 'string' ? payload.label : '' };
+    this.#popped = false;
+    const label = this.#delta.label;
+    const why = !label ? '' : kind === 'expired' ? ` (${label})` : ` for ${label}`;
+    const balance = Number.isFinite(payload.balance) ? `; balance ${formatNumber(payload.balance)}` : '';
+    const verb = amount >= 0 ? 'added' : kind === 'expired' ? 'expired' : 'taken back';
+    this.announce(`${formatNumber(Math.abs(amount))} ${words} ${verb}${why}${balance}`);
   }
 
   render() {

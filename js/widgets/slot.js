@@ -167,8 +167,11 @@ export class HearthSlotElement extends HearthElement {
     };
     prev.addEventListener('click', () => page(-1));
     next.addEventListener('click', () => page(1));
+    const nav = /** @type {HTMLElement} */ (prev.parentElement);
     const sync = () => {
       const max = track.scrollWidth - track.clientWidth;
+      // Everything fits: no arrows to page with.
+      nav.hidden = max <= 1;
       /** @type {HTMLButtonElement} */ (prev).disabled = track.scrollLeft <= 1;
       /** @type {HTMLButtonElement} */ (next).disabled = track.scrollLeft >= max - 1;
     };

@@ -518,3 +518,35 @@ test('the demo\'s widget gallery (/widgets.html) runs every element on the real 
   await page.screenshot({ path: join(SHOTS, 'widgets-demo-gallery.png'), fullPage: true });
   assertClean(seen, 'gallery page');
 });
+
+test('untrusted text (reward labels, catalog titles) is shown as text, never parsed as markup', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, seen } = await openPage('sdk=fake');
+  const evil = '<img src=x onerror="globalThis.__pwned=1"><b>bold</b>';
+  await page.evaluate((evil) => {
+    const slot = document.getElementById('slot');
+    slot.resolveItem = (id) => ({ title: `${evil} ${id}`, price: '<i>9</i>' });
+    slot.refresh();
+    globalThis.__widgets.fake.award('points', { amount: 1, label: evil });
+  }, evil);
+  await page.waitForFunction(() => document.getElementById('points').shadowRoot.textContent.includes('121'));
+  const found = await page.evaluate(() => {
+    const count = (id, sel) => document.getElementById(id).shadowRoot.querySelectorAll(sel).length;
+    return {
+      pointsImgs: count('points', 'img, b'),
+      slotInjected: count('slot', 'b, i, img:not([src^="/img/"])'),
+      pointsText: document.getElementById('points').shadowRoot.querySelector('.hw').textContent,
+      slotTitle: document.getElementById('slot').shadowRoot.querySelector('.open').textContent,
+      pwned: globalThis.__pwned ?? 0,
+    };
+  });
+  assert.equal(found.pointsImgs, 0);
+  assert.equal(found.slotInjected, 0);
+  assert.ok(found.pointsText.includes(`Last: ${evil}`), found.pointsText);
+  assert.ok(found.slotTitle.startsWith(evil), found.slotTitle);
+  assert.equal(found.pwned, 0);
+  // Points that go away (expired here) are announced with the balance.
+  await page.evaluate(() => globalThis.__widgets.fake.emit('reward', { kind: 'expired', currency: 'points', amount: 20, balance: 101, label: 'old points' }));
+  await page.waitForFunction(() => document.getElementById('points').shadowRoot.querySelector('[role="status"]').textContent.includes('expired'));
+  assert.equal(await liveText(page, 'points'), '20 points expired (old points); balance 101');
+  assertClean(seen, 'hostile text page');
+});
