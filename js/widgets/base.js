@@ -25,6 +25,14 @@ const Base = /** @type {typeof HTMLElement} */ (globalThis.HTMLElement ?? class 
 let uid = 0;
 
 /**
+ * How many elements are inside render() right now. A 'change' the SDK emits
+ * meanwhile was caused by an element reading it (privacy.report() prepares
+ * the next round; recommend() may draw), not by the user: no element
+ * re-renders for it, or two such readers would wake each other forever.
+ */
+let rendering = 0;
+
+/**
  * Builds an element. Children are nodes or strings (strings become text
  * nodes: there is no way to pass markup). Attributes named `style` or `on*`
  * are refused, so no code path can smuggle CSP-relevant markup in.
@@ -80,6 +88,16 @@ export function reducedMotion() {
   return typeof matchMedia === 'function' && matchMedia('(prefers-reduced-motion: reduce)').matches;
 }
 
+/** The SDK's revision, or undefined when it has none (or is closed). */
+function revisionOf(hearth) {
+  try {
+    const r = hearth?.revision;
+    return typeof r === 'number' ? r : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Best-effort message of anything thrown. */
 export function messageOf(e) {
   return e && typeof e === 'object' && 'message' in e ? String(/** @type {any} */ (e).message) : String(e);
@@ -99,6 +117,10 @@ export class HearthElement extends Base {
   /** @type {any} */ #hearth = null;
   /** @type {Array<() => void>} */ #subscriptions = [];
   #scheduled = false;
+  /** A non-'change' event is waiting: render even if the revision did not move. */
+  #force = false;
+  /** hearth.revision right after the last render (undefined when the SDK has none). */
+  /** @type {number | undefined} */ #renderedRevision = undefined;
   #connected = false;
   /** @type {HTMLElement | null} */ #live = null;
 
@@ -162,14 +184,19 @@ export class HearthElement extends Base {
   /** Re-renders now. */
   update() {
     this.#scheduled = false;
+    this.#force = false;
     if (!this.#connected) return;
     const active = this.shadowRoot?.activeElement;
     const focusKey = active instanceof HTMLElement ? active.dataset.focusKey : undefined;
+    rendering += 1;
     try {
       this.render();
     } catch (e) {
       this.body.replaceChildren(this.notice(`Could not show this: ${messageOf(e)}`, 'error'));
+    } finally {
+      rendering -= 1;
     }
+    this.#renderedRevision = revisionOf(this.#hearth);
     // Re-rendering replaced the focused control: put focus back on its twin.
     if (focusKey && !this.shadowRoot?.activeElement) {
       const twin = this.shadowRoot?.querySelector(`[data-focus-key="${CSS.escape(focusKey)}"]`);
@@ -177,12 +204,25 @@ export class HearthElement extends Base {
     }
   }
 
-  /** Re-renders once, on the next microtask, however many events arrive now. */
-  schedule() {
+  /**
+   * Re-renders once, on the next microtask, however many events arrive now.
+   * A batch of only 'change' events whose revision this element has already
+   * rendered is dropped: reading the SDK while rendering may itself bump the
+   * revision (privacy.report() prepares the next round, recommend() draws),
+   * and re-rendering for that would read again, forever.
+   * @param {'change' | 'other'} [why]
+   */
+  schedule(why = 'other') {
+    if (why !== 'change') this.#force = true;
     if (this.#scheduled) return;
     this.#scheduled = true;
     queueMicrotask(() => {
-      if (this.#scheduled) this.update();
+      if (!this.#scheduled) return;
+      if (!this.#force && this.#renderedRevision !== undefined && revisionOf(this.#hearth) === this.#renderedRevision) {
+        this.#scheduled = false;
+        return;
+      }
+      this.update();
     });
   }
 
@@ -257,10 +297,11 @@ export class HearthElement extends Base {
     const ctor = /** @type {typeof HearthElement} */ (this.constructor);
     for (const event of ctor.events) {
       const fn = (/** @type {any} */ payload) => {
+        if (event === 'change' && rendering > 0) return;
         try {
           this.onHearthEvent(event, payload);
         } finally {
-          this.schedule();
+          this.schedule(event === 'change' ? 'change' : 'other');
         }
       };
       try {

@@ -550,3 +550,21 @@ test('untrusted text (reward labels, catalog titles) is shown as text, never par
   assert.equal(await liveText(page, 'points'), '20 points expired (old points); balance 101');
   assertClean(seen, 'hostile text page');
 });
+
+test('reads that bump the revision while rendering (privacy.report) do not make the widgets re-render in a loop', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, seen } = await openPage('sdk=fake&consent=granted');
+  const count = (name) => page.evaluate((name) => globalThis.__widgets.fake.calls.filter((c) => c[0] === name).length, name);
+  await page.waitForTimeout(300);
+  const reports = await count('privacy.report');
+  const recommends = await count('recommend');
+  assert.ok(reports >= 1 && reports <= 2, `privacy.report() calls at start: ${reports}`);
+  await page.waitForTimeout(500);
+  assert.equal(await count('privacy.report'), reports, 'the privacy center keeps asking for the report');
+  assert.equal(await count('recommend'), recommends, 'the slots keep asking for picks');
+  // A real change still re-renders them, once.
+  await page.evaluate(() => globalThis.__widgets.fake.award('points', { amount: 1 }));
+  await page.waitForTimeout(300);
+  assert.equal(await count('privacy.report'), reports + 1);
+  assert.equal(await count('recommend'), recommends + 2, 'one recommend() per slot');
+  assertClean(seen, 'loop page');
+});
