@@ -155,7 +155,9 @@ pre { margin: 0; padding: 10px 12px; max-height: 240px; overflow: auto; white-sp
           this.announce(`Could not forget ${label}: ${messageOf(e)}`);
         }
       });
-      list.append(h('li', { class: 'interest' }, h('span', {}, label), h('span', { class: 'kind' }, String(it.kind ?? '')), forget));
+      // "Northpeak · brand" says what the word is; a category or price range says it itself.
+      const kind = it.kind === 'brand' || it.kind === 'tag' ? h('span', { class: 'kind' }, String(it.kind)) : null;
+      list.append(h('li', { class: 'interest' }, h('span', {}, label), kind, forget));
     });
     const part = this.#part('pc-profile', 'What Hearth knows about you');
     if (summary.childElementCount > 0) part.append(summary);
