@@ -38,7 +38,7 @@ export class HearthSlotElement extends HearthElement {
 .nav button { width: 40px; padding: 0; }
 .nav svg, .x svg { width: 18px; height: 18px; fill: none; stroke: currentColor; stroke-width: 2.2; stroke-linecap: round; stroke-linejoin: round; }
 .track { display: grid; grid-auto-flow: column; grid-auto-columns: minmax(180px, 210px); gap: 14px; overflow-x: auto;
-  scroll-snap-type: x mandatory; scroll-padding: 0 18px; padding: 4px 18px 8px; scroll-behavior: smooth; scrollbar-width: thin; }
+  scroll-snap-type: x mandatory; scroll-padding: 0 18px; padding: 6px 18px 8px; scroll-behavior: smooth; scrollbar-width: thin; }
 .card { scroll-snap-align: start; position: relative; display: flex; flex-direction: column; border: 1px solid var(--_border);
   border-radius: calc(var(--_radius) - 2px); background: var(--_surface); overflow: hidden; transition: box-shadow 0.2s, transform 0.2s; }
 .card:hover { box-shadow: var(--_shadow); transform: translateY(-2px); }
@@ -58,6 +58,12 @@ export class HearthSlotElement extends HearthElement {
 .reason { font-size: 0.8rem; color: var(--_text); background: var(--_accent-soft); border-radius: 8px; padding: 6px 8px; }
 .x { position: absolute; top: 8px; right: 8px; width: 32px; height: 32px; min-height: 0; padding: 0; z-index: 1;
   background: color-mix(in srgb, var(--_surface) 88%, transparent); border-color: transparent; }
+.skeleton .line { display: block; height: 12px; border-radius: 6px; background: var(--_surface-2); margin: 4px 0; }
+.skeleton .line--short { width: 55%; }
+@supports selector(:has(*)) {
+  .card:has(.open:focus-visible) { outline: 3px solid var(--_focus); outline-offset: 2px; }
+  .card .open:focus-visible { outline: none; text-decoration: underline; text-underline-offset: 3px; }
+}
 .leaving { animation: hearth-leave 0.28s ease-in forwards; }
 @keyframes hearth-leave { to { opacity: 0; transform: scale(0.92); } }
 .empty { margin: 0 18px; }
@@ -71,6 +77,11 @@ export class HearthSlotElement extends HearthElement {
   /** @type {string | null} */ #error = null;
   /** @type {Set<string>} */ #open = new Set();
   /** @type {Map<string, string>} */ #dismissed = new Map();
+  /** @type {IntersectionObserver | null} */ #observer = null;
+  /** On or near the screen (always true without IntersectionObserver). */
+  #visible = true;
+  /** recommend() has answered at least once. */
+  #loaded = false;
 
   /**
    * Maps an item id to what the card shows; the default shows the id.
@@ -114,7 +125,27 @@ export class HearthSlotElement extends HearthElement {
 
   connectedCallback() {
     this.#stale = true;
+    // recommend() counts as showing the picks (bandit, fatigue): ask only
+    // while the row is on or near the screen, and catch up when it comes back.
+    if (typeof IntersectionObserver === 'function' && !this.#observer) {
+      this.#visible = false;
+      this.#observer = new IntersectionObserver(
+        (entries) => {
+          const seen = entries.some((e) => e.isIntersecting);
+          const wasHidden = !this.#visible;
+          this.#visible = seen;
+          if (seen && wasHidden && this.#stale) this.update();
+        },
+        { rootMargin: '200px 0px' },
+      );
+    }
+    this.#observer?.observe(this);
     super.connectedCallback();
+  }
+
+  disconnectedCallback() {
+    this.#observer?.disconnect();
+    super.disconnectedCallback();
   }
 
   #load() {
@@ -125,6 +156,7 @@ export class HearthSlotElement extends HearthElement {
       const request = { slot: this.slotName, count: this.count };
       if (this.slotName === 'deals' && this.context) request.context = this.context;
       this.#picks = this.hearth.recommend(request).filter((/** @type {any} */ p) => !this.#dismissed.has(p.item));
+      this.#loaded = true;
     } catch (e) {
       this.#picks = [];
       this.#error = messageOf(e);
@@ -138,7 +170,7 @@ export class HearthSlotElement extends HearthElement {
       this.body.replaceChildren(gone);
       return;
     }
-    if (this.#stale) this.#load();
+    if (this.#stale && this.#visible) this.#load();
     const headingId = `h-${this.slotName}`;
     const listId = `list-${this.slotName}`;
     const prev = h('button', { type: 'button', 'aria-label': `Previous ${heading.toLowerCase()}`, 'aria-controls': listId, 'data-focus-key': 'prev' }, icon('chevronLeft'));
@@ -154,7 +186,12 @@ export class HearthSlotElement extends HearthElement {
         h('div', { class: 'nav' }, prev, next),
       ),
     );
-    if (this.#error) section.append(h('div', { class: 'empty' }, this.notice(`Picks are not available: ${this.#error}`, 'error')));
+    if (!this.#loaded && !this.#error) {
+      // Not asked yet (off screen): placeholders of the cards' size, so nothing moves later.
+      track.setAttribute('aria-busy', 'true');
+      for (let i = 0; i < Math.min(this.count, 6); i++) track.append(h('li', { class: 'card skeleton', 'aria-hidden': 'true' }, h('div', { class: 'media' }), h('div', { class: 'info' }, h('span', { class: 'line' }), h('span', { class: 'line line--short' }))));
+      section.append(track);
+    } else if (this.#error) section.append(h('div', { class: 'empty' }, this.notice(`Picks are not available: ${this.#error}`, 'error')));
     else if (this.#picks.length === 0) section.append(h('div', { class: 'empty' }, this.notice(this.slotName === 'deals' ? 'No deals for you right now — check back soon.' : 'No picks yet — browse a little and they will appear here.', 'off')));
     else {
       this.#picks.forEach((p, i) => track.append(this.#card(p, i)));
