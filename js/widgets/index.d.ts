@@ -11,7 +11,7 @@
  * `--hearth-accent`, `--hearth-accent-contrast`, `--hearth-accent-soft`,
  * `--hearth-surface`, `--hearth-surface-2`, `--hearth-text`,
  * `--hearth-text-muted`, `--hearth-border`, `--hearth-radius`,
- * `--hearth-success`, `--hearth-warning`, `--hearth-danger`,
+ * `--hearth-success`, `--hearth-warning`, `--hearth-danger`, `--hearth-danger-contrast`,
  * `--hearth-focus`, `--hearth-font`, `--hearth-shadow`.
  *
  * @example

@@ -14,6 +14,7 @@
 //   --hearth-text             text                   --hearth-text-muted secondary text
 //   --hearth-border           hairlines              --hearth-radius     corner radius
 //   --hearth-success / --hearth-warning / --hearth-danger   status colours
+//   --hearth-danger-contrast  text on the danger colour (Erase)
 //   --hearth-focus            focus ring             --hearth-font       font stack
 //   --hearth-shadow           card shadow
 
@@ -48,6 +49,7 @@ export const BASE_CSS = `
   --_success: var(--hearth-success, #0f766e);
   --_warning: var(--hearth-warning, #b45309);
   --_danger: var(--hearth-danger, #b91c1c);
+  --_on-danger: var(--hearth-danger-contrast, #ffffff);
   --_focus: var(--hearth-focus, #2563eb);
   --_radius: var(--hearth-radius, 14px);
   --_shadow: var(--hearth-shadow, 0 1px 2px rgb(31 26 23 / 6%), 0 4px 16px rgb(31 26 23 / 7%));
@@ -71,6 +73,7 @@ export const BASE_CSS = `
     --_success: var(--hearth-success, #2dd4bf);
     --_warning: var(--hearth-warning, #fbbf24);
     --_danger: var(--hearth-danger, #f87171);
+    --_on-danger: var(--hearth-danger-contrast, #1f1a17);
     --_focus: var(--hearth-focus, #93c5fd);
     --_shadow: var(--hearth-shadow, 0 1px 2px rgb(0 0 0 / 30%), 0 4px 16px rgb(0 0 0 / 25%));
   }
@@ -121,7 +124,7 @@ button:disabled { cursor: not-allowed; opacity: 0.55; }
 button.primary { background: var(--_accent); border-color: var(--_accent); color: var(--_on-accent); }
 button.primary:hover:not(:disabled) { background: color-mix(in srgb, var(--_accent) 86%, black); }
 button.danger { color: var(--_danger); }
-button.danger-solid { background: var(--_danger); border-color: var(--_danger); color: #fff; }
+button.danger-solid { background: var(--_danger); border-color: var(--_danger); color: var(--_on-danger); }
 button.link { min-height: 32px; padding: 4px 10px; border: 0; background: none; color: var(--_accent); text-decoration: underline; text-underline-offset: 3px; }
 button.small { min-height: 32px; padding: 4px 12px; font-size: 0.82rem; }
 :focus { outline: none; }

@@ -518,6 +518,7 @@ test('the demo\'s widget gallery (/widgets.html) runs every element on the real 
   const rendered = await page.evaluate(() => [...document.querySelectorAll('main > *, .gallery__grid > *')].filter((el) => el.localName.startsWith('hearth-')).map((el) => [el.localName, (el.shadowRoot?.textContent ?? '').length]));
   assert.equal(rendered.length, 11);
   for (const [name, length] of rendered) assert.ok(length > 10, `${name} rendered nothing`);
+  assert.deepEqual(await axe(page), [], 'axe violations on the gallery');
   await page.screenshot({ path: join(SHOTS, 'widgets-demo-gallery.png'), fullPage: true });
   assertClean(seen, 'gallery page');
 });
@@ -579,4 +580,31 @@ test('reads that bump the revision while rendering (privacy.report) do not make 
   await page.waitForTimeout(200);
   assert.equal(await count('recommend', 'deals'), deals + 1);
   assertClean(seen, 'loop page');
+});
+
+/**
+ * Runs axe-core (WCAG 2 A and AA rules; it walks open shadow roots) on the
+ * page. The source goes in through the DevTools protocol (page.evaluate), not
+ * a <script>, so the page's CSP stays as strict as ever.
+ * @param {import('playwright-core').Page} page
+ */
+async function axe(page) {
+  const source = await readFile(join(ROOT, 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+  await page.evaluate(source);
+  return page.evaluate(async () => {
+    // @ts-ignore: axe is global once evaluated
+    const result = await globalThis.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+  });
+}
+
+test('axe-core finds no WCAG 2.1 A/AA violations in the widgets, light and dark, with the consent choices open', { timeout: TEST_TIMEOUT }, async () => {
+  for (const colorScheme of /** @type {const} */ (['light', 'dark'])) {
+    const { page, seen } = await openPage('sdk=fake', { colorScheme });
+    await page.locator('#consent').getByRole('button', { name: 'Choose…' }).click();
+    await page.locator('#privacy').getByRole('button', { name: 'Erase everything', exact: true }).click();
+    await page.locator('#slot').getByRole('button', { name: 'Why this?' }).first().click();
+    assert.deepEqual(await axe(page), [], `axe violations (${colorScheme})`);
+    assertClean(seen, `axe page (${colorScheme})`);
+  }
 });
