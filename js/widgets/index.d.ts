@@ -108,8 +108,10 @@ export interface PickEventDetail {
  * `<hearth-slot name="for_you|wow|deals" count="8" heading="…">`: a carousel
  * of `hearth.recommend()` picks with their reasons. A click reports
  * `feedback({ outcome: 'click' })` and fires `hearth-pick`; "Not interested"
- * reports `dismiss` and fires `hearth-dismiss`. The attribute is `name`
- * because `slot` is HTML's own.
+ * reports `dismiss` and fires `hearth-dismiss` (the deals slot only fires the
+ * events: `feedback()` has no deals slot). The attribute is `name` because
+ * `slot` is HTML's own. Picks are asked for only while the row is on or near
+ * the screen (each `recommend()` counts as showing them).
  */
 export class HearthSlotElement extends HearthElement {
   /** The `name` attribute as a slot; `'for_you'` by default. */

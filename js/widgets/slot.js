@@ -21,6 +21,8 @@ import { icon } from './styles.js';
 
 const HEADINGS = { for_you: 'Picked for you', wow: 'Something different', deals: 'Deals for you' };
 const MAX_COUNT = 24;
+/** The slots hearth.feedback() accepts. */
+const FEEDBACK_SLOTS = ['for_you', 'wow'];
 
 /**
  * @typedef {{ title?: string, subtitle?: string, price?: number | string, currency?: string, image?: string, href?: string }} ItemView
@@ -304,6 +306,10 @@ export class HearthSlotElement extends HearthElement {
   }
 
   #feedback(item, outcome) {
+    // feedback() teaches the for_you / wow bandit; the SDK has none for deals
+    // (it rejects slot 'deals'), so a deal's click or dismissal stays on the
+    // page: the host still gets hearth-pick / hearth-dismiss.
+    if (!FEEDBACK_SLOTS.includes(this.slotName)) return true;
     try {
       this.hearth?.feedback?.({ item, slot: this.slotName, outcome });
       return true;

@@ -488,6 +488,22 @@ test('against the real SDK: the slot shows real picks with reasons, follows the 
   const after = await page.evaluate(() => globalThis.__widgets.hearth.profile().interests.map((i) => i.feature));
   assert.ok(!after.includes(first.feature), `${first.feature} was not forgotten`);
 
+  // The deals row on real promotions: discounts on the cards, and a click is
+  // real feedback for the deals slot (no error announced).
+  await page.evaluate(() => {
+    const { hearth, catalog } = globalThis.__widgets;
+    const day = (d) => new Date(Date.now() + d * 86_400_000).toISOString().slice(0, 10);
+    hearth.promotions.load(catalog.slice(0, 3).map((it, i) => ({ id: `promo-${i}`, item: it.id, discount: 0.1 * (i + 1), starts: day(-7), ends: day(7) })));
+    document.getElementById('deals').refresh();
+  });
+  await page.locator('#deals').scrollIntoViewIfNeeded();
+  await page.waitForFunction(() => document.getElementById('deals').shadowRoot.querySelectorAll('li.card:not(.skeleton)').length >= 1);
+  assert.match(await shadowText(page, 'deals'), /−\d+%/);
+  await page.locator('#deals .open').first().press('Enter');
+  await page.waitForTimeout(100);
+  assert.doesNotMatch(await liveText(page, 'deals'), /Could not/);
+  assert.equal((await page.evaluate(() => globalThis.__widgets.picked)).length, 2);
+
   // Namespaces the real SDK has today render; the rest say what is missing.
   const has = await page.evaluate(() => ({ game: !!globalThis.__widgets.hearth.game, privacy: !!globalThis.__widgets.hearth.privacy, consent: !!globalThis.__widgets.hearth.consent }));
   if (!has.game) assert.match(await shadowText(page, 'points'), /no hearth\.game/);
