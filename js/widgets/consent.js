@@ -201,6 +201,14 @@ legend { font-weight: 650; margin-bottom: 8px; padding: 0; }
           h('label', { class: 'purpose', for: id }, h('strong', {}, p.title), h('span', { class: 'desc', id: `${id}-desc` }, p.text), note ? h('span', { class: 'note' }, note) : null, input),
         );
       }
+      // Escape closes the choices unsaved and returns to "Choose…".
+      fieldset.addEventListener('keydown', (e) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        this.#choosing = false;
+        this.update();
+        /** @type {HTMLElement | null} */ (this.shadowRoot?.querySelector('[data-focus-key="choose"]') ?? null)?.focus();
+      });
       const save = h('button', { type: 'button', class: 'primary save', 'data-focus-key': 'save' }, 'Save my choices');
       save.addEventListener('click', () => this.#decide(Object.fromEntries(PURPOSES.map((p) => [p.key, this.#draft[p.key] ? 'granted' : 'denied']))));
       section.append(fieldset, save);

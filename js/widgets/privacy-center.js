@@ -284,14 +284,20 @@ pre { margin: 0; padding: 10px 12px; max-height: 240px; overflow: auto; white-sp
         this.#focusAfter = 'erase';
         this.update();
       });
-      part.append(
-        h(
+      const box = h(
           'div',
           { class: 'confirm', id: 'pc-confirm', role: 'group', 'aria-labelledby': 'pc-confirm-text' },
           h('p', { id: 'pc-confirm-text' }, 'Erase your profile, rewards and history from this browser? This cannot be undone.'),
           h('div', { class: 'actions' }, yes, no),
-        ),
-      );
+        );
+      // Escape is Cancel.
+      box.addEventListener('keydown', (e) => {
+        if (e.key === 'Escape') {
+          e.preventDefault();
+          no.click();
+        }
+      });
+      part.append(box);
     }
     if (this.#message) part.append(h('p', { class: 'muted small', role: 'status' }, this.#message));
     return part;

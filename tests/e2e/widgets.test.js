@@ -299,6 +299,17 @@ test('the consent prompt works from the keyboard: choose, toggle, save; then it 
   await page.keyboard.press('Tab'); // measurement
   await page.keyboard.press('Space');
   assert.equal(await consent.getByRole('switch', { name: /Anonymous measurement/ }).isChecked(), true);
+  // Escape closes the choices unsaved, back on "Choose…"; reopening starts from the saved state.
+  await page.keyboard.press('Escape');
+  assert.equal(await choose.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.evaluate(() => document.getElementById('consent').shadowRoot.activeElement?.textContent), 'Choose…');
+  await page.keyboard.press('Enter');
+  assert.equal(await consent.getByRole('switch', { name: /Anonymous measurement/ }).isChecked(), false);
+  await page.keyboard.press('Space');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Space');
+  assert.equal(await consent.getByRole('switch', { name: /Anonymous measurement/ }).isChecked(), true);
   await consent.screenshot({ path: join(SHOTS, 'widgets-consent-choose.png') });
   await page.keyboard.press('Tab');
   await page.keyboard.press('Enter'); // Save my choices
@@ -356,7 +367,11 @@ test('the privacy center: forget an interest, switch consent, read the budget an
   await erase.press('Enter');
   assert.equal(await erase.getAttribute('aria-expanded'), 'true');
   assert.equal(await page.evaluate(() => document.getElementById('privacy').shadowRoot.activeElement?.textContent), 'Cancel');
-  await page.keyboard.press('Enter');
+  await page.keyboard.press('Escape');
+  assert.equal(await erase.getAttribute('aria-expanded'), 'false');
+  assert.equal(await page.evaluate(() => document.getElementById('privacy').shadowRoot.activeElement?.textContent), 'Erase everything');
+  await erase.press('Enter');
+  await page.keyboard.press('Enter'); // Cancel
   assert.equal(await page.evaluate(() => globalThis.__widgets.fake.calls.filter((c) => c[0] === 'erase').length), 0);
   await erase.press('Enter');
   await pc.getByRole('button', { name: 'Yes, erase everything' }).press('Enter');
