@@ -639,3 +639,23 @@ test('axe-core finds no WCAG 2.1 A/AA violations in the widgets, light and dark,
     assertClean(seen, `axe page (${colorScheme})`);
   }
 });
+
+test('an element given its SDK before it is defined picks it up on upgrade; a second prefix works side by side', { timeout: TEST_TIMEOUT }, async () => {
+  const { page, seen } = await openPage('sdk=fake');
+  const result = await page.evaluate(async () => {
+    const el = document.createElement('shop-points');
+    el.hearth = globalThis.__widgets.hearth; // a plain property: shop-points is not defined yet
+    document.querySelector('main').append(el);
+    const { defineHearthElements } = await import('/hearth/widgets/index.js');
+    const defined = defineHearthElements({ prefix: 'shop' });
+    await new Promise((r) => setTimeout(r, 50));
+    return { defined: defined.length, text: el.shadowRoot?.textContent ?? '', own: Object.prototype.hasOwnProperty.call(el, 'hearth'), same: el.hearth === globalThis.__widgets.hearth };
+  });
+  assert.equal(result.defined, 10);
+  assert.match(result.text, /Your points120/);
+  assert.equal(result.own, false, 'the pre-upgrade property was moved onto the accessor');
+  assert.equal(result.same, true);
+  await page.evaluate(() => globalThis.__widgets.fake.award('points', { amount: 3 }));
+  await page.waitForFunction(() => document.querySelector('shop-points').shadowRoot.textContent.includes('123'));
+  assertClean(seen, 'upgrade page');
+});
