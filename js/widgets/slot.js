@@ -94,6 +94,22 @@ export class HearthSlotElement extends HearthElement {
   /** The deals slot's context (hour, weekday, weather, distanceKm); undefined uses the SDK's defaults. */
   context = undefined;
 
+  get hearth() {
+    return super.hearth;
+  }
+
+  /** Another SDK instance is another user: forget this one's picks and dismissals. */
+  set hearth(value) {
+    if (value !== super.hearth) {
+      this.#stale = true;
+      this.#loaded = false;
+      this.#picks = [];
+      this.#dismissed.clear();
+      this.#open.clear();
+    }
+    super.hearth = value;
+  }
+
   /** The recommendation slot, from the `name` attribute ('for_you' by default). */
   get slotName() {
     const s = this.getAttribute('name');
