@@ -69,7 +69,7 @@ export function defineHearthElements(options = {}) {
     if (registry.get(tag)) continue;
     // A class can be registered under one name only: other prefixes get a subclass.
     const ctor = prefix === 'hearth' ? Cls : class extends Cls {};
-    registry.define(tag, ctor);
+    registry.define(tag, /** @type {CustomElementConstructor} */ (/** @type {unknown} */ (ctor)));
     defined.push(tag);
   }
   return defined;

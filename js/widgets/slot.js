@@ -260,6 +260,7 @@ export class HearthSlotElement extends HearthElement {
     } catch {
       view = null;
     }
+    /** @type {ItemView} */
     const v = view ?? { title: p.item };
     const title = String(v.title ?? p.item);
     const reasonId = `why-${i}`;

@@ -36,3 +36,14 @@ test('defineHearthElements() refuses a prefix that cannot start a custom element
     delete globalThis.customElements;
   }
 });
+
+test('the widget sources type-check as JavaScript (tsc --checkJs, DOM types)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { createRequire } = await import('node:module');
+  const { fileURLToPath } = await import('node:url');
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const args = ['--allowJs', '--checkJs', '--noEmit', '--strict', 'false', '--lib', 'ES2022,DOM,DOM.Iterable', '--target', 'ES2022', '--module', 'NodeNext', '--moduleResolution', 'NodeNext', '--skipLibCheck', 'js/widgets/index.js'];
+  const r = spawnSync(process.execPath, [tsc, ...args], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, `tsc --checkJs failed:\n${r.stdout}${r.stderr}`);
+});
