@@ -26,7 +26,13 @@ function files(dir, pred) {
   return out;
 }
 
-const shipped = files(join(root, 'js'), (p) => /\.(m?js|wasm)$/.test(p));
+// The widgets (js/widgets/, the `hearth/widgets` subpath) are optional UI a
+// page imports on its own: measured below as their own bundle, not in the SDK.
+const WIDGETS_DIR = join(root, 'js', 'widgets');
+// Ratchets like the SDK budget: measured (10 elements, 18.2 KB gz; the CSS
+// template strings are not minified) plus a margin.
+const WIDGETS_BUDGET_GZ = Number(process.env.HEARTH_WIDGETS_BUDGET ?? 19 * 1024);
+const shipped = files(join(root, 'js'), (p) => /\.(m?js|wasm)$/.test(p) && !p.startsWith(WIDGETS_DIR));
 let raw = 0;
 let gz = 0;
 const rows = [];
@@ -46,5 +52,31 @@ if (!shipped.some((p) => p.endsWith('.wasm'))) {
 }
 if (gz > BUDGET_GZ) {
   console.error(`size-check: the SDK is ${gz} B gzip, over its ${BUDGET_GZ} B budget`);
+  process.exit(1);
+}
+
+// hearth/widgets as a page gets it: one minified ESM bundle of
+// js/widgets/index.js (esbuild, a devDependency), gzip -9.
+const esbuild = await import('esbuild').catch(() => null);
+if (!esbuild) {
+  console.error('size-check: esbuild is not installed (npm install): cannot measure the widget bundle');
+  process.exit(1);
+}
+const built = await esbuild.build({
+  entryPoints: [join(WIDGETS_DIR, 'index.js')],
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  write: false,
+  logLevel: 'silent',
+});
+const bundle = built.outputFiles[0].contents;
+const bundleGz = gzipSync(bundle, { level: 9 }).length;
+console.log(
+  `${'widgets bundle (hearth/widgets, min)'.padEnd(40)} ${String(bundle.length).padStart(9)} B ${String(bundleGz).padStart(8)} B gz  (budget ${WIDGETS_BUDGET_GZ} B gz)`,
+);
+if (bundleGz > WIDGETS_BUDGET_GZ) {
+  console.error(`size-check: the widget bundle is ${bundleGz} B gzip, over its ${WIDGETS_BUDGET_GZ} B budget`);
   process.exit(1);
 }

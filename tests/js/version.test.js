@@ -24,8 +24,10 @@ test('package.json ships what the exports point at', async () => {
   const pkg = JSON.parse(await readFile(new URL('package.json', root), 'utf8'));
   assert.equal(pkg.name, 'hearth');
   assert.equal(pkg.type, 'module');
-  assert.equal(pkg.sideEffects, false);
-  for (const entry of [pkg.exports['.'], pkg.exports['./storage']]) {
+  // Only the widgets entry has a side effect (it defines the <hearth-*>
+  // elements on import); the SDK itself stays free of them for tree-shaking.
+  assert.deepEqual(pkg.sideEffects, ['./js/widgets/index.js']);
+  for (const entry of [pkg.exports['.'], pkg.exports['./storage'], pkg.exports['./widgets']]) {
     for (const file of [entry.types, entry.default]) {
       await readFile(new URL(file, root)); // exists
     }
