@@ -198,14 +198,14 @@ export function createConsentApi(bridge) {
         if (initial && initial[p] !== undefined) fromHost[p] = initial[p];
         else if (current[p].state !== /** @type {any} */ (DEFAULT_CONSENT)[p]) fromDefault[p] = /** @type {any} */ (DEFAULT_CONSENT)[p];
       }
-      const measurementUndecided = current.measurement.source === 'default';
+      const gpc =
+        respectGpc && current.measurement.source === 'default' && !!consentFromGlobalPrivacyControl(bridge.navigator()).measurement;
+      if (!gpc && Object.keys(fromDefault).length === 0 && Object.keys(fromHost).length === 0) return;
       bridge.mutate((M, e) => {
         const now = bridge.now();
         for (const [p, s] of Object.entries(fromDefault)) M.consentSet(e, p, s, 'default', now);
         for (const [p, s] of Object.entries(fromHost)) M.consentSet(e, p, s, 'api', now);
-        if (respectGpc && measurementUndecided && consentFromGlobalPrivacyControl(bridge.navigator()).measurement) {
-          M.consentSet(e, 'measurement', 'denied', 'gpc', now);
-        }
+        if (gpc) M.consentSet(e, 'measurement', 'denied', 'gpc', now);
       });
     },
   });

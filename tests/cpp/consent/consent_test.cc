@@ -33,10 +33,12 @@ TEST(ConsentTest, NamesRoundTrip) {
   EXPECT_FALSE(ParsePurpose("marketing", &p));
 }
 
-TEST(ConsentTest, StartsPendingWithNoTimestamp) {
+TEST(ConsentTest, StartsWithOnDevicePurposesGrantedAndMeasurementPending) {
   Consent c;
+  EXPECT_EQ(c.state(Purpose::kPersonalization), ConsentState::kGranted);
+  EXPECT_EQ(c.state(Purpose::kGamification), ConsentState::kGranted);
+  EXPECT_EQ(c.state(Purpose::kMeasurement), ConsentState::kPending);
   for (int i = 0; i < kPurposes; ++i) {
-    EXPECT_EQ(c.state(static_cast<Purpose>(i)), ConsentState::kPending);
     EXPECT_EQ(c.get(static_cast<Purpose>(i)).ts_ms, -1);
     EXPECT_EQ(c.get(static_cast<Purpose>(i)).source, ConsentSource::kDefault);
   }
