@@ -22,12 +22,14 @@ class ProfileCodec {
 namespace {
 
 constexpr char kMagic[4] = {'H', 'R', 'T', 'H'};
-// Tags 4–7 are reserved for game, campaign, consent and privacy state.
+// Tag 4 is reserved for the game state.
 enum SectionTag : uint16_t {
   kFeaturesSection = 1,
   kProfileSection = 2,
   kRankSection = 3,
   kCampaignSection = 5,          // format 3: campaign arms, caps and outcomes (campaign.h)
+  kConsentSection = 6,           // format 3: consent per purpose (consent.h)
+  kReportsSection = 7,           // format 3: privacy ledger, outbox, activity (report/privacy.h)
   kCategoryLearningSection = 8,  // format 3: per-slot category click-through (rank.h)
 };
 constexpr size_t kMaxFeatureKeyBytes = 512;
@@ -300,7 +302,7 @@ void ProfileCodec::Remap(Profile* p, const std::vector<FeatureId>& ids) {
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
                            const std::array<uint64_t, 4>& rng_state, uint64_t revision,
-                           const CampaignState& campaign) {
+                           const CampaignState& campaign, const PrivacyState& privacy) {
   // Only the features the profile refers to are stored, in key order.
   std::vector<FeatureId> used;
   for (const auto& [f, a] : profile.affinities()) used.push_back(f);
@@ -333,6 +335,12 @@ std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& pro
   EndSection(&payload, len_pos);
   BeginSection(&payload, kCampaignSection, &len_pos);
   EncodeCampaignState(campaign, &payload);
+  EndSection(&payload, len_pos);
+  BeginSection(&payload, kConsentSection, &len_pos);
+  privacy.consent().Encode(&payload);
+  EndSection(&payload, len_pos);
+  BeginSection(&payload, kReportsSection, &len_pos);
+  privacy.EncodeReports(&payload);
   EndSection(&payload, len_pos);
 
   ByteWriter out;
@@ -400,6 +408,12 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
     } else if (tag == kCampaignSection && version >= 3 && have_profile && !have_campaign) {
       if (auto st = DecodeCampaignState(&s, &out->campaign); !st.ok()) return st;
       have_campaign = true;
+    } else if (tag == kConsentSection && version >= 3 && have_profile && !out->has_consent) {
+      if (auto st = Consent::Decode(&s, &out->privacy.mutable_consent()); !st.ok()) return st;
+      out->has_consent = true;
+    } else if (tag == kReportsSection && version >= 3 && have_profile && !out->has_reports) {
+      if (auto st = PrivacyState::DecodeReports(&s, &out->privacy); !st.ok()) return st;
+      out->has_reports = true;
     } else {
       return Corrupt(absl::StrCat("unexpected section ", tag));
     }

@@ -37,6 +37,7 @@
 #include "hearth/catalog/features.h"
 #include "hearth/profile/profile.h"
 #include "hearth/rank/rank.h"
+#include "hearth/report/privacy.h"
 
 namespace hearth {
 
@@ -50,7 +51,7 @@ inline constexpr size_t kMaxSnapshotBytes = 64u << 20;
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
                            const std::array<uint64_t, 4>& rng_state, uint64_t revision,
-                           const CampaignState& campaign = CampaignState());
+                           const CampaignState& campaign, const PrivacyState& privacy);
 
 // Decoded state waiting to replace the live state.
 class SnapshotContents {
@@ -69,6 +70,10 @@ class SnapshotContents {
   bool has_rng = false;
   std::array<uint64_t, 4> rng_state{};
   CampaignState campaign;  // fresh when the blob has no campaign section
+  // Consent (tag 6) and ledger/outbox/activity (tag 7); absent before format 3.
+  PrivacyState privacy;
+  bool has_consent = false;
+  bool has_reports = false;
 };
 
 absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out);
