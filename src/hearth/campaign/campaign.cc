@@ -600,6 +600,8 @@ absl::Status Campaigns::Load(std::string_view json, const Catalog& catalog) {
   if (top == od::json_type::array && doc.current_location().get(rest) == simdjson::SUCCESS)
     return bad("has trailing content");
   campaigns_ = std::move(loaded);
+  trigger_features_.assign(campaigns_.size(), std::nullopt);
+  resolved_at_size_ = 0;
   return absl::OkStatus();
 }
 
@@ -672,9 +674,10 @@ bool Campaigns::Triggered(const Campaign& c, const CampaignContext& ctx, int64_t
                              std::find(c.weather.begin(), c.weather.end(), NormalizeKey(ctx.weather)) == c.weather.end()))
     return false;
   if (c.max_distance_km && (!ctx.distance_km || *ctx.distance_km > *c.max_distance_km)) return false;
-  for (const auto& [key, min] : c.available) {
-    auto it = std::find_if(ctx.available.begin(), ctx.available.end(), [&](const auto& a) { return a.first == key; });
-    if (it == ctx.available.end() || it->second < min || it->second <= 0) return false;
+  for (const auto& need : c.available) {
+    auto it = std::find_if(ctx.available.begin(), ctx.available.end(),
+                           [&](const auto& a) { return a.first == need.first; });
+    if (it == ctx.available.end() || it->second < need.second || it->second <= 0) return false;
   }
   // Quiet hours: without a local hour the campaign stays quiet (the safe side).
   if (c.quiet_hours && (!ctx.hour || HourInside(*ctx.hour, *c.quiet_hours))) return false;
@@ -745,8 +748,15 @@ void Campaigns::RecordExposure(size_t index, CampaignArm arm, const CampaignCont
 
 void Campaigns::Observe(EventType type, std::string_view item, absl::Span<const FeatureId> item_features,
                         int64_t ts_ms, const FeatureDictionary& features) {
+  if (features.size() != resolved_at_size_) {
+    for (size_t i = 0; i < campaigns_.size(); ++i)
+      if (!trigger_features_[i] && !campaigns_[i].trigger_category_key.empty())
+        trigger_features_[i] = features.Find(campaigns_[i].trigger_category_key);
+    resolved_at_size_ = features.size();
+  }
   // Triggers and cancellations of the loaded campaigns.
-  for (const Campaign& c : campaigns_) {
+  for (size_t i = 0; i < campaigns_.size(); ++i) {
+    const Campaign& c = campaigns_[i];
     if (c.cancel_on && *c.cancel_on == type) {
       if (auto it = state_.runtime.find(c.id); it != state_.runtime.end() && it->second.triggered_ms <= ts_ms)
         it->second.triggered_ms = -1;
@@ -754,8 +764,8 @@ void Campaigns::Observe(EventType type, std::string_view item, absl::Span<const 
     if (!c.trigger_event || *c.trigger_event != type) continue;
     if (!c.trigger_item.empty() && c.trigger_item != item) continue;
     if (!c.trigger_category_key.empty()) {
-      auto f = features.Find(c.trigger_category_key);
-      if (!f || std::find(item_features.begin(), item_features.end(), *f) == item_features.end()) continue;
+      const std::optional<FeatureId>& f = trigger_features_[i];
+      if (!f || !std::binary_search(item_features.begin(), item_features.end(), *f)) continue;
     }
     CampaignRuntime& rt = Runtime(c.id, ts_ms);
     rt.triggered_ms = std::max(rt.triggered_ms, ts_ms);
