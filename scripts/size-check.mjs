@@ -1,8 +1,9 @@
 // Fails when the shipped SDK (JS + wasm, gzip -9) grows past its budget.
 //
 // The budget ratchets: it is the measured size (foundation + recommendations:
-// 207 KB gz, unminified JS included) plus a margin, and each change that adds
-// to the SDK moves it knowingly. The target for the finished SDK is 64 KB gzip;
+// 207 KB gz, unminified JS included; + campaigns: 240 KB gz, of which the
+// campaign reader, engine hooks and bindings are ~33 KB of wasm) plus a
+// margin, and each change that adds to the SDK moves it knowingly. The target for the finished SDK is 64 KB gzip;
 // most of today's wasm is simdjson's always-inline accessors expanded at every
 // call site and Abseil containers instantiated per type (see bench/).
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 215 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 245 * 1024);
 
 function files(dir, pred) {
   const out = [];

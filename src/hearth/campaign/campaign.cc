@@ -5,6 +5,7 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "hearth/common/hash.h"
 #include "hearth/common/text.h"
@@ -44,44 +45,47 @@ uint64_t Mix(uint64_t z) {
   return z ^ (z >> 31);
 }
 
+// The reader runs once per load. simdjson's accessors are always-inline, so
+// every call site expands them: all object and array walks go through
+// Fields()/Elements() and all scalars through String()/Number(), kept out of
+// line, which keeps this file's share of the wasm small.
+#define HEARTH_COLD __attribute__((noinline))
+
 class CampaignReader {
  public:
   CampaignReader(size_t index, const Catalog& catalog) : index_(index), catalog_(catalog) {}
 
   absl::Status Read(od::value v, Campaign* c) {
     c_ = c;
-    od::object obj;
-    if (v.get_object().get(obj)) return Bad("", "must be an object");
     bool have_cap = false, have_action = false;
     absl::flat_hash_set<std::string> seen;
-    for (auto f : obj) {
-      std::string_view key;
-      if (f.unescaped_key().get(key)) return Bad("", "has an invalid field name");
+    auto s = Fields(v, "", "must be an object", [&](std::string_view key, od::value fv) -> absl::Status {
       if (!seen.insert(std::string(key.substr(0, 64))).second) return Bad(key.substr(0, 64), "is repeated");
-      od::value fv;
-      if (f.value().get(fv)) return Bad(key, "is not valid JSON");
-      absl::Status s;
-      if (key == "id") s = String(fv, key, &c->id);
-      else if (key == "name") s = String(fv, key, &c->name);
-      else if (key == "starts") s = Time(fv, key, &c->starts_ms);
-      else if (key == "ends") s = Time(fv, key, &c->ends_ms);
-      else if (key == "audience") s = Audience(fv);
-      else if (key == "trigger") s = Trigger(fv);
-      else if (key == "action") s = Action(fv), have_action = true;
-      else if (key == "cap") s = Cap(fv), have_cap = true;
-      else if (key == "quietHours") {
+      if (key == "id") return String(fv, key, &c->id);
+      if (key == "name") return String(fv, key, &c->name);
+      if (key == "starts") return Time(fv, key, &c->starts_ms);
+      if (key == "ends") return Time(fv, key, &c->ends_ms);
+      if (key == "audience") return Audience(fv);
+      if (key == "trigger") return Trigger(fv);
+      if (key == "action") return have_action = true, Action(fv);
+      if (key == "cap") return have_cap = true, Cap(fv);
+      if (key == "quietHours") {
         std::pair<int, int> h;
-        s = Hours(fv, key, &h);
+        auto st = Hours(fv, key, &h);
         c->quiet_hours = h;
-      } else if (key == "holdout") {
-        s = Number(fv, key, &c->holdout);
-        if (s.ok() && !(c->holdout >= 0 && c->holdout <= kMaxHoldout))
-          s = Bad(key, "must be a share from 0 to 0.5 (0.1 keeps 10% of devices out to measure lift)");
-      } else if (key == "goal") s = Goal(fv);
-      else s = Bad(key, "is not a known campaign field (id, name, starts, ends, audience, trigger, action, cap, "
-                        "quietHours, holdout, goal)");
-      if (!s.ok()) return s;
-    }
+        return st;
+      }
+      if (key == "holdout") {
+        if (auto st = Number(fv, key, &c->holdout); !st.ok()) return st;
+        if (!(c->holdout >= 0 && c->holdout <= kMaxHoldout))
+          return Bad(key, "must be a share from 0 to 0.5 (0.1 keeps 10% of devices out to measure lift)");
+        return absl::OkStatus();
+      }
+      if (key == "goal") return Goal(fv);
+      return Bad(key, "is not a known campaign field (id, name, starts, ends, audience, trigger, action, cap, "
+                      "quietHours, holdout, goal)");
+    });
+    if (!s.ok()) return s;
     if (c->id.empty()) return Bad("id", "is required");
     if (c->name.empty()) c->name = c->id;
     if (c->ends_ms <= c->starts_ms) return Bad("ends", "must be after starts");
@@ -101,20 +105,49 @@ class CampaignReader {
   }
 
  private:
-  absl::Status Bad(std::string_view field, std::string_view what) {
+  using FieldFn = absl::FunctionRef<absl::Status(std::string_view key, od::value v)>;
+  using ElementFn = absl::FunctionRef<absl::Status(od::value v)>;
+
+  HEARTH_COLD absl::Status Bad(std::string_view field, std::string_view what) {
     return absl::InvalidArgumentError(absl::StrCat(
         "campaign ", index_, c_ && !c_->id.empty() ? absl::StrCat(" ('", c_->id, "')") : "",
         field.empty() ? "" : " field ", field, " ", what, "; no campaigns were changed"));
   }
-  absl::Status String(od::value v, std::string_view field, std::string* out, size_t limit = kMaxCampaignStringBytes) {
+  HEARTH_COLD absl::Status Fields(od::value v, std::string_view field, std::string_view what, FieldFn fn) {
+    od::object obj;
+    if (v.get_object().get(obj)) return Bad(field, what);
+    for (auto f : obj) {
+      std::string_view key;
+      od::value fv;
+      if (f.unescaped_key().get(key) || f.value().get(fv)) return Bad(field, "is not valid JSON");
+      if (auto s = fn(key, fv); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  HEARTH_COLD absl::Status Elements(od::value v, std::string_view field, std::string_view what, ElementFn fn) {
+    od::array arr;
+    if (v.get_array().get(arr)) return Bad(field, what);
+    for (auto e : arr) {
+      od::value ev;
+      if (e.get(ev)) return Bad(field, what);
+      if (auto s = fn(ev); !s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  HEARTH_COLD absl::Status String(od::value v, std::string_view field, std::string* out,
+                                  size_t limit = kMaxCampaignStringBytes) {
     std::string_view s;
     if (v.get_string().get(s)) return Bad(field, "must be a string");
     if (s.size() > limit) return Bad(field, absl::StrCat("is longer than ", limit, " bytes"));
     out->assign(s);
     return absl::OkStatus();
   }
-  absl::Status Number(od::value v, std::string_view field, double* out) {
+  HEARTH_COLD absl::Status Number(od::value v, std::string_view field, double* out) {
     if (v.get_double().get(*out) || !std::isfinite(*out)) return Bad(field, "must be a finite number");
+    return absl::OkStatus();
+  }
+  HEARTH_COLD absl::Status Bool(od::value v, std::string_view field, bool* out) {
+    if (v.get_bool().get(*out)) return Bad(field, "must be true or false");
     return absl::OkStatus();
   }
   absl::Status Whole(od::value v, std::string_view field, double lo, double hi, double* out) {
@@ -124,29 +157,30 @@ class CampaignReader {
     return absl::OkStatus();
   }
   absl::Status Time(od::value v, std::string_view field, int64_t* out) {
-    od::json_type t;
-    if (v.type().get(t)) return Bad(field, "is not valid JSON");
-    if (t == od::json_type::number) {
-      double d;
-      if (auto s = Number(v, field, &d); !s.ok()) return s;
+    double d;
+    if (Number(v, field, &d).ok()) {
       if (d < 0 || d > static_cast<double>(kMaxTimeMs)) return Bad(field, "must be milliseconds since 1970");
       *out = static_cast<int64_t>(d);
       return absl::OkStatus();
     }
     std::string text;
-    if (auto s = String(v, field, &text, 64); !s.ok()) return s;
-    if (!ParseTimestamp(text, out)) return Bad(field, "must be milliseconds or an ISO-8601 date such as 2026-12-01");
+    if (!String(v, field, &text, 64).ok() || !ParseTimestamp(text, out))
+      return Bad(field, "must be milliseconds or an ISO-8601 date such as 2026-12-01");
     return absl::OkStatus();
   }
-  absl::Status Hours(od::value v, std::string_view field, std::pair<int, int>* out) {
-    od::array arr;
-    std::vector<double> h;
-    if (v.get_array().get(arr)) return Bad(field, "must be [from, to] hours");
-    for (auto e : arr) {
+  // Up to `max` finite numbers into `out`; more, or a non-number, is an error.
+  absl::Status Numbers(od::value v, std::string_view field, std::string_view what, size_t max,
+                       std::vector<double>* out) {
+    return Elements(v, field, what, [&](od::value e) -> absl::Status {
       double d;
-      if (e.get_double().get(d) || h.size() == 2) return Bad(field, "must be [from, to] hours");
-      h.push_back(d);
-    }
+      if (out->size() == max || !Number(e, field, &d).ok()) return Bad(field, what);
+      out->push_back(d);
+      return absl::OkStatus();
+    });
+  }
+  absl::Status Hours(od::value v, std::string_view field, std::pair<int, int>* out) {
+    std::vector<double> h;
+    if (auto s = Numbers(v, field, "must be [from, to] hours", 2, &h); !s.ok()) return s;
     if (h.size() != 2 || !(h[0] >= 0 && h[0] <= 23) || !(h[1] >= 0 && h[1] <= 24) || h[0] != std::floor(h[0]) ||
         h[1] != std::floor(h[1]) || h[0] == h[1] || (h[0] == 0 && h[1] == 24))
       return Bad(field, "must be two different whole hours [from 0–23, to 0–24) that leave some hours out, "
@@ -155,28 +189,20 @@ class CampaignReader {
     return absl::OkStatus();
   }
   absl::Status StringList(od::value v, std::string_view field, std::vector<std::string>* out, bool normalize) {
-    od::array arr;
-    if (v.get_array().get(arr)) return Bad(field, "must be an array of strings");
-    for (auto e : arr) {
-      std::string_view s;
-      if (e.get_string().get(s)) return Bad(field, "must be an array of strings");
+    return Elements(v, field, "must be an array of strings", [&](od::value e) -> absl::Status {
+      std::string s;
+      if (!String(e, field, &s, 1 << 20).ok()) return Bad(field, "must be an array of strings");
       if (out->size() == kMaxCampaignListEntries)
         return Bad(field, absl::StrCat("has more than ", kMaxCampaignListEntries, " entries"));
       if (s.empty() || s.size() > kMaxCampaignStringBytes)
         return Bad(field, absl::StrCat("entries must be 1 to ", kMaxCampaignStringBytes, " bytes"));
-      out->push_back(normalize ? NormalizeKey(s) : std::string(s));
-    }
-    return absl::OkStatus();
+      out->push_back(normalize ? NormalizeKey(s) : std::move(s));
+      return absl::OkStatus();
+    });
   }
   absl::Status RangeOf(od::value v, std::string_view field, std::optional<Range>* out) {
-    od::array arr;
     std::vector<double> r;
-    if (v.get_array().get(arr)) return Bad(field, "must be [min, max]");
-    for (auto e : arr) {
-      double d;
-      if (e.get_double().get(d) || !std::isfinite(d) || r.size() == 2) return Bad(field, "must be [min, max]");
-      r.push_back(d);
-    }
+    if (auto s = Numbers(v, field, "must be [min, max]", 2, &r); !s.ok()) return s;
     if (r.size() != 2 || r[0] < 0 || r[0] > r[1]) return Bad(field, "must be [min, max] with 0 <= min <= max");
     *out = Range{r[0], r[1]};
     return absl::OkStatus();
@@ -201,80 +227,67 @@ class CampaignReader {
   }
 
   absl::Status Audience(od::value v) {
-    od::object obj;
-    if (v.get_object().get(obj)) return Bad("audience", "must be an object");
-    for (auto f : obj) {
-      std::string_view key;
-      od::value fv;
-      if (f.unescaped_key().get(key) || f.value().get(fv)) return Bad("audience", "is not valid JSON");
+    return Fields(v, "audience", "must be an object", [&](std::string_view key, od::value fv) -> absl::Status {
       const std::string where = absl::StrCat("audience.", key);
-      absl::Status s;
       if (key == "segments") {
-        s = StringList(fv, where, &c_->segments, false);
+        if (auto s = StringList(fv, where, &c_->segments, false); !s.ok()) return s;
         for (const std::string& name : c_->segments) {
-          if (!s.ok()) break;
           bool known = false;
           for (int i = 0; i <= static_cast<int>(Segment::kSingleCategoryRegular); ++i)
             known |= SegmentName(static_cast<Segment>(i)) == name;
-          if (!known) s = Bad(where, absl::StrCat("has an unknown segment '", name.substr(0, 40), "'"));
+          if (!known) return Bad(where, absl::StrCat("has an unknown segment '", name.substr(0, 40), "'"));
         }
-      } else if (key == "rfm") {
-        od::object rfm;
-        if (fv.get_object().get(rfm)) return Bad(where, "must be an object");
-        for (auto g : rfm) {
-          std::string_view k;
-          od::value gv;
-          if (g.unescaped_key().get(k) || g.value().get(gv)) return Bad(where, "is not valid JSON");
-          const std::string w = absl::StrCat(where, ".", k);
-          if (k == "recencyDays") s = RangeOf(gv, w, &c_->recency_days);
-          else if (k == "frequency") s = RangeOf(gv, w, &c_->frequency);
-          else if (k == "monetary") s = RangeOf(gv, w, &c_->monetary);
-          else s = Bad(w, "is unknown; use recencyDays, frequency or monetary");
-          if (!s.ok()) return s;
-        }
-      } else if (key == "interests") {
-        s = StringList(fv, where, &c_->interests, false);
-        for (const std::string& k : c_->interests)
-          if (s.ok() && k.find(':') == std::string::npos)
-            s = Bad(where, absl::StrCat("'", k.substr(0, 40), "' is not a feature key such as cat:camping or brand:acme"));
-      } else if (key == "minor") {
-        bool b;
-        if (fv.get_bool().get(b)) s = Bad(where, "must be true or false");
-        else c_->minor = b;
-      } else {
-        s = Bad(where, "is unknown; use segments, rfm, interests or minor");
+        return absl::OkStatus();
       }
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
+      if (key == "rfm") {
+        return Fields(fv, where, "must be an object", [&](std::string_view k, od::value gv) -> absl::Status {
+          const std::string w = absl::StrCat(where, ".", k);
+          if (k == "recencyDays") return RangeOf(gv, w, &c_->recency_days);
+          if (k == "frequency") return RangeOf(gv, w, &c_->frequency);
+          if (k == "monetary") return RangeOf(gv, w, &c_->monetary);
+          return Bad(w, "is unknown; use recencyDays, frequency or monetary");
+        });
+      }
+      if (key == "interests") {
+        if (auto s = StringList(fv, where, &c_->interests, false); !s.ok()) return s;
+        for (const std::string& k : c_->interests)
+          if (k.find(':') == std::string::npos)
+            return Bad(where, absl::StrCat("'", k.substr(0, 40), "' is not a feature key such as cat:camping or brand:acme"));
+        return absl::OkStatus();
+      }
+      if (key == "minor") {
+        bool b;
+        if (auto s = Bool(fv, where, &b); !s.ok()) return s;
+        c_->minor = b;
+        return absl::OkStatus();
+      }
+      return Bad(where, "is unknown; use segments, rfm, interests or minor");
+    });
   }
 
   absl::Status Trigger(od::value v) {
-    od::object obj;
-    if (v.get_object().get(obj)) return Bad("trigger", "must be an object");
     bool have_window = false;
-    for (auto f : obj) {
-      std::string_view key;
-      od::value fv;
-      if (f.unescaped_key().get(key) || f.value().get(fv)) return Bad("trigger", "is not valid JSON");
+    auto s = Fields(v, "trigger", "must be an object", [&](std::string_view key, od::value fv) -> absl::Status {
       const std::string where = absl::StrCat("trigger.", key);
-      absl::Status s;
-      if (key == "event") s = EventTypeOf(fv, where, &c_->trigger_event);
-      else if (key == "cancelOn") s = EventTypeOf(fv, where, &c_->cancel_on);
-      else if (key == "item") s = String(fv, where, &c_->trigger_item, kMaxIdBytes);
-      else if (key == "category") {
+      if (key == "event") return EventTypeOf(fv, where, &c_->trigger_event);
+      if (key == "cancelOn") return EventTypeOf(fv, where, &c_->cancel_on);
+      if (key == "item") return String(fv, where, &c_->trigger_item, kMaxIdBytes);
+      if (key == "category") {
         std::string label;
-        s = CategoryOf(fv, where, &label, &c_->trigger_category_key);
-      } else if (key == "withinHours") {
+        return CategoryOf(fv, where, &label, &c_->trigger_category_key);
+      }
+      if (key == "withinHours") {
         double h;
-        s = Number(fv, where, &h);
-        if (s.ok() && !(h > 0 && h <= kMaxWindowHours)) s = Bad(where, "must be more than 0 and at most 2160 (90 days)");
+        if (auto st = Number(fv, where, &h); !st.ok()) return st;
+        if (!(h > 0 && h <= kMaxWindowHours)) return Bad(where, "must be more than 0 and at most 2160 (90 days)");
         c_->trigger_window_ms = static_cast<int64_t>(h * kHourMs);
         have_window = true;
-      } else if (key == "context") s = Context(fv);
-      else s = Bad(where, "is unknown; use event, item, category, withinHours, cancelOn or context");
-      if (!s.ok()) return s;
-    }
+        return absl::OkStatus();
+      }
+      if (key == "context") return Context(fv);
+      return Bad(where, "is unknown; use event, item, category, withinHours, cancelOn or context");
+    });
+    if (!s.ok()) return s;
     if (!c_->trigger_event && (!c_->trigger_item.empty() || !c_->trigger_category_key.empty() || have_window ||
                                c_->cancel_on))
       return Bad("trigger.event", "is required with item, category, withinHours or cancelOn");
@@ -284,89 +297,78 @@ class CampaignReader {
   }
 
   absl::Status Context(od::value v) {
-    od::object obj;
-    if (v.get_object().get(obj)) return Bad("trigger.context", "must be an object");
-    for (auto f : obj) {
-      std::string_view key;
-      od::value fv;
-      if (f.unescaped_key().get(key) || f.value().get(fv)) return Bad("trigger.context", "is not valid JSON");
+    return Fields(v, "trigger.context", "must be an object", [&](std::string_view key, od::value fv) -> absl::Status {
       const std::string where = absl::StrCat("trigger.context.", key);
-      absl::Status s;
       if (key == "hours") {
         std::pair<int, int> h;
-        s = Hours(fv, where, &h);
+        auto s = Hours(fv, where, &h);
         c_->hours = h;
-      } else if (key == "weekdays") {
-        od::array arr;
-        if (fv.get_array().get(arr)) return Bad(where, "must be an array of 1 (Monday) … 7 (Sunday)");
-        for (auto e : arr) {
-          double d;
-          if (e.get_double().get(d) || d < 1 || d > 7 || d != std::floor(d) || c_->weekdays.size() == 7)
-            return Bad(where, "must be an array of 1 (Monday) … 7 (Sunday)");
+        return s;
+      }
+      if (key == "weekdays") {
+        constexpr std::string_view kWhat = "must be an array of 1 (Monday) … 7 (Sunday)";
+        std::vector<double> days;
+        if (auto s = Numbers(fv, where, kWhat, 7, &days); !s.ok()) return s;
+        for (double d : days) {
+          if (d < 1 || d > 7 || d != std::floor(d)) return Bad(where, kWhat);
           c_->weekdays.push_back(static_cast<int>(d));
         }
-      } else if (key == "weather") {
-        s = StringList(fv, where, &c_->weather, true);
-      } else if (key == "maxDistanceKm") {
-        double d;
-        s = Number(fv, where, &d);
-        if (s.ok() && !(d > 0)) s = Bad(where, "must be a positive distance");
-        c_->max_distance_km = d;
-      } else if (key == "available") {
-        od::object av;
-        if (fv.get_object().get(av)) return Bad(where, "must be an object of key: minimum count, e.g. {\"pickup-today\": 1}");
-        for (auto g : av) {
-          std::string_view k;
-          od::value gv;
-          if (g.unescaped_key().get(k) || g.value().get(gv)) return Bad(where, "is not valid JSON");
-          double n;
-          if (k.empty() || k.size() > kMaxCampaignStringBytes) return Bad(where, "keys must be 1 to 256 bytes");
-          if (auto st = Number(gv, absl::StrCat(where, ".", k), &n); !st.ok()) return st;
-          if (n < 0) return Bad(absl::StrCat(where, ".", k), "must be a count >= 0");
-          if (c_->available.size() == kMaxCampaignListEntries) return Bad(where, "has too many keys");
-          c_->available.emplace_back(std::string(k), n);
-        }
-      } else {
-        s = Bad(where, "is unknown; use hours, weekdays, weather, maxDistanceKm or available");
+        return absl::OkStatus();
       }
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
+      if (key == "weather") return StringList(fv, where, &c_->weather, true);
+      if (key == "maxDistanceKm") {
+        double d;
+        if (auto s = Number(fv, where, &d); !s.ok()) return s;
+        if (!(d > 0)) return Bad(where, "must be a positive distance");
+        c_->max_distance_km = d;
+        return absl::OkStatus();
+      }
+      if (key == "available") {
+        return Fields(fv, where, "must be an object of key: minimum count, e.g. {\"pickup-today\": 1}",
+                      [&](std::string_view k, od::value gv) -> absl::Status {
+                        if (k.empty() || k.size() > kMaxCampaignStringBytes) return Bad(where, "keys must be 1 to 256 bytes");
+                        const std::string w = absl::StrCat(where, ".", k);
+                        double n;
+                        if (auto s = Number(gv, w, &n); !s.ok()) return s;
+                        if (n < 0) return Bad(w, "must be a count >= 0");
+                        if (c_->available.size() == kMaxCampaignListEntries) return Bad(where, "has too many keys");
+                        c_->available.emplace_back(std::string(k), n);
+                        return absl::OkStatus();
+                      });
+      }
+      return Bad(where, "is unknown; use hours, weekdays, weather, maxDistanceKm or available");
+    });
   }
 
   absl::Status Action(od::value v) {
     CampaignAction& a = c_->action;
-    od::object obj;
-    if (v.get_object().get(obj)) return Bad("action", "must be an object");
     std::string type;
     bool have_discount = false, have_type = false;
-    for (auto f : obj) {
-      std::string_view key;
-      od::value fv;
-      if (f.unescaped_key().get(key) || f.value().get(fv)) return Bad("action", "is not valid JSON");
+    auto s = Fields(v, "action", "must be an object", [&](std::string_view key, od::value fv) -> absl::Status {
       const std::string where = absl::StrCat("action.", key);
-      absl::Status s;
-      if (key == "type") s = String(fv, where, &type, 16), have_type = true;
-      else if (key == "promotion") s = String(fv, where, &a.promotion, kMaxIdBytes);
-      else if (key == "item") s = String(fv, where, &a.item, kMaxIdBytes);
-      else if (key == "category") s = CategoryOf(fv, where, &a.category, &a.category_key);
-      else if (key == "discount" || key == "discountPercent") {
+      if (key == "type") return have_type = true, String(fv, where, &type, 16);
+      if (key == "promotion") return String(fv, where, &a.promotion, kMaxIdBytes);
+      if (key == "item") return String(fv, where, &a.item, kMaxIdBytes);
+      if (key == "category") return CategoryOf(fv, where, &a.category, &a.category_key);
+      if (key == "discount" || key == "discountPercent") {
         double d;
-        s = Number(fv, where, &d);
+        if (auto st = Number(fv, where, &d); !st.ok()) return st;
         const double scale = key == "discount" ? 1 : 100;
-        if (s.ok() && !(d > 0 && d < scale))
-          s = Bad(where, key == "discount" ? "must be a fraction between 0 and 1 (0.2 is 20% off)"
-                                           : "must be between 0 and 100");
+        if (!(d > 0 && d < scale))
+          return Bad(where, key == "discount" ? "must be a fraction between 0 and 1 (0.2 is 20% off)"
+                                              : "must be between 0 and 100");
         a.discount = d / scale;
         have_discount = true;
-      } else if (key == "widget") s = String(fv, where, &a.widget, 64);
-      else if (key == "params") s = Params(fv);
-      else if (key == "slot") s = String(fv, where, &a.slot, 64);
-      else if (key == "items") s = StringList(fv, where, &a.items, false);
-      else if (key == "mystery") s = String(fv, where, &a.mystery, kMaxIdBytes);
-      else s = Bad(where, "is unknown; use type, promotion, item, category, discount, widget, params, slot, items or mystery");
-      if (!s.ok()) return s;
-    }
+        return absl::OkStatus();
+      }
+      if (key == "widget") return String(fv, where, &a.widget, 64);
+      if (key == "params") return Params(fv);
+      if (key == "slot") return String(fv, where, &a.slot, 64);
+      if (key == "items") return StringList(fv, where, &a.items, false);
+      if (key == "mystery") return String(fv, where, &a.mystery, kMaxIdBytes);
+      return Bad(where, "is unknown; use type, promotion, item, category, discount, widget, params, slot, items or mystery");
+    });
+    if (!s.ok()) return s;
     if (!have_type) return Bad("action.type", "is required: deal, widget, content or mystery");
     auto only = [&](std::initializer_list<bool> present, std::string_view what) -> absl::Status {
       for (bool p : present)
@@ -375,10 +377,10 @@ class CampaignReader {
     };
     if (type == "deal") {
       a.type = CampaignActionType::kDeal;
-      if (auto s = only({!a.widget.empty(), !a.params.empty(), !a.slot.empty(), !a.items.empty(), !a.mystery.empty()},
-                        "a deal takes promotion, or item or category with discount");
-          !s.ok())
-        return s;
+      if (auto st = only({!a.widget.empty(), !a.params.empty(), !a.slot.empty(), !a.items.empty(), !a.mystery.empty()},
+                         "a deal takes promotion, or item or category with discount");
+          !st.ok())
+        return st;
       const int targets = !a.promotion.empty() + !a.item.empty() + !a.category.empty();
       if (targets != 1) return Bad("action", "of type deal needs exactly one of promotion, item or category");
       if (!a.promotion.empty() && have_discount)
@@ -390,27 +392,27 @@ class CampaignReader {
         return Bad("action.category", absl::StrCat("'", a.category.substr(0, 64), "' matches no catalog category"));
     } else if (type == "widget") {
       a.type = CampaignActionType::kWidget;
-      if (auto s = only({!a.promotion.empty(), !a.item.empty(), !a.category.empty(), have_discount, !a.slot.empty(),
-                         !a.items.empty(), !a.mystery.empty()},
-                        "a widget takes widget and params");
-          !s.ok())
-        return s;
+      if (auto st = only({!a.promotion.empty(), !a.item.empty(), !a.category.empty(), have_discount, !a.slot.empty(),
+                          !a.items.empty(), !a.mystery.empty()},
+                         "a widget takes widget and params");
+          !st.ok())
+        return st;
       if (a.widget.empty()) return Bad("action.widget", "is required (a widget name such as hearth-stamp-card)");
     } else if (type == "content") {
       a.type = CampaignActionType::kContent;
-      if (auto s = only({!a.promotion.empty(), !a.item.empty(), have_discount, !a.widget.empty(), !a.params.empty(),
-                         !a.mystery.empty()},
-                        "content takes slot and items or category");
-          !s.ok())
-        return s;
+      if (auto st = only({!a.promotion.empty(), !a.item.empty(), have_discount, !a.widget.empty(), !a.params.empty(),
+                          !a.mystery.empty()},
+                         "content takes slot and items or category");
+          !st.ok())
+        return st;
       if (a.items.empty() == a.category.empty()) return Bad("action", "of type content needs items or category (one)");
     } else if (type == "mystery") {
       a.type = CampaignActionType::kMystery;
-      if (auto s = only({!a.promotion.empty(), !a.item.empty(), !a.category.empty(), have_discount, !a.widget.empty(),
-                         !a.params.empty(), !a.slot.empty(), !a.items.empty()},
-                        "a mystery action takes mystery (the id of a game mystery reward)");
-          !s.ok())
-        return s;
+      if (auto st = only({!a.promotion.empty(), !a.item.empty(), !a.category.empty(), have_discount, !a.widget.empty(),
+                          !a.params.empty(), !a.slot.empty(), !a.items.empty()},
+                         "a mystery action takes mystery (the id of a game mystery reward)");
+          !st.ok())
+        return st;
       if (a.mystery.empty()) return Bad("action.mystery", "is required (the id of a game mystery reward)");
     } else {
       return Bad("action.type", absl::StrCat("'", type, "' is not deal, widget, content or mystery"));
@@ -419,88 +421,70 @@ class CampaignReader {
   }
 
   absl::Status Params(od::value v) {
-    od::object obj;
-    if (v.get_object().get(obj)) return Bad("action.params", "must be an object of strings, numbers and booleans");
     absl::flat_hash_set<std::string> seen;
-    for (auto f : obj) {
-      std::string_view key;
-      od::value fv;
-      if (f.unescaped_key().get(key) || f.value().get(fv)) return Bad("action.params", "is not valid JSON");
-      const std::string where = absl::StrCat("action.params.", key.substr(0, 64));
-      if (key.empty() || key.size() > 64) return Bad("action.params", "keys must be 1 to 64 bytes");
-      if (c_->action.params.size() == kMaxCampaignListEntries) return Bad("action.params", "has too many keys");
-      if (!seen.insert(std::string(key)).second) return Bad(where, "is repeated");
-      WidgetParam p;
-      p.key = std::string(key);
-      od::json_type t;
-      if (fv.type().get(t)) return Bad(where, "is not valid JSON");
-      absl::Status s;
-      if (t == od::json_type::string) {
-        p.kind = WidgetParam::Kind::kString;
-        s = String(fv, where, &p.text, 1024);
-      } else if (t == od::json_type::number) {
-        p.kind = WidgetParam::Kind::kNumber;
-        s = Number(fv, where, &p.number);
-      } else if (t == od::json_type::boolean) {
-        p.kind = WidgetParam::Kind::kBool;
-        if (fv.get_bool().get(p.flag)) s = Bad(where, "is not valid JSON");
-      } else {
-        s = Bad(where, "must be a string, number or boolean (params are flat: no objects, arrays or null)");
-      }
-      if (!s.ok()) return s;
-      c_->action.params.push_back(std::move(p));
-    }
-    return absl::OkStatus();
+    return Fields(v, "action.params", "must be an object of strings, numbers and booleans",
+                  [&](std::string_view key, od::value fv) -> absl::Status {
+                    const std::string where = absl::StrCat("action.params.", key.substr(0, 64));
+                    if (key.empty() || key.size() > 64) return Bad("action.params", "keys must be 1 to 64 bytes");
+                    if (c_->action.params.size() == kMaxCampaignListEntries)
+                      return Bad("action.params", "has too many keys");
+                    if (!seen.insert(std::string(key)).second) return Bad(where, "is repeated");
+                    WidgetParam p;
+                    p.key = std::string(key);
+                    if (String(fv, where, &p.text, 1024).ok()) p.kind = WidgetParam::Kind::kString;
+                    else if (Number(fv, where, &p.number).ok()) p.kind = WidgetParam::Kind::kNumber;
+                    else if (Bool(fv, where, &p.flag).ok()) p.kind = WidgetParam::Kind::kBool;
+                    else return Bad(where, "must be a string, number or boolean (params are flat: no objects, arrays or null)");
+                    c_->action.params.push_back(std::move(p));
+                    return absl::OkStatus();
+                  });
   }
 
   absl::Status Cap(od::value v) {
-    od::object obj;
-    if (v.get_object().get(obj)) return Bad("cap", "must be an object such as {\"perDay\": 1, \"lifetime\": 5}");
-    for (auto f : obj) {
-      std::string_view key;
-      od::value fv;
-      if (f.unescaped_key().get(key) || f.value().get(fv)) return Bad("cap", "is not valid JSON");
-      const std::string where = absl::StrCat("cap.", key);
-      double d;
-      absl::Status s;
-      if (key == "perDay") s = Whole(fv, where, 1, 1000, &d), c_->cap_per_day = static_cast<int>(d);
-      else if (key == "lifetime") s = Whole(fv, where, 1, kMaxCap, &d), c_->cap_lifetime = static_cast<int>(d);
-      else s = Bad(where, "is unknown; use perDay and lifetime");
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
+    return Fields(v, "cap", "must be an object such as {\"perDay\": 1, \"lifetime\": 5}",
+                  [&](std::string_view key, od::value fv) -> absl::Status {
+                    const std::string where = absl::StrCat("cap.", key);
+                    double d;
+                    if (key == "perDay") {
+                      auto s = Whole(fv, where, 1, 1000, &d);
+                      c_->cap_per_day = s.ok() ? static_cast<int>(d) : 0;
+                      return s;
+                    }
+                    if (key == "lifetime") {
+                      auto s = Whole(fv, where, 1, kMaxCap, &d);
+                      c_->cap_lifetime = s.ok() ? static_cast<int>(d) : 0;
+                      return s;
+                    }
+                    return Bad(where, "is unknown; use perDay and lifetime");
+                  });
   }
 
   absl::Status Goal(od::value v) {
-    od::object obj;
-    if (v.get_object().get(obj)) return Bad("goal", "must be an object such as {\"event\": \"purchase\", \"windowHours\": 72}");
     bool have_event = false;
-    for (auto f : obj) {
-      std::string_view key;
-      od::value fv;
-      if (f.unescaped_key().get(key) || f.value().get(fv)) return Bad("goal", "is not valid JSON");
-      const std::string where = absl::StrCat("goal.", key);
-      absl::Status s;
-      if (key == "event") {
-        std::string name;
-        s = String(fv, where, &name, 32);
-        have_event = true;
-        if (!s.ok()) return s;
-        if (name == "purchase") c_->goal = CampaignGoal::kPurchase;
-        else if (name == "add_to_cart") c_->goal = CampaignGoal::kAddToCart;
-        else if (name == "click") c_->goal = CampaignGoal::kClick;
-        else if (name == "visit") c_->goal = CampaignGoal::kVisit;
-        else s = Bad(where, "must be purchase, add_to_cart, click or visit");
-      } else if (key == "windowHours") {
-        double h;
-        s = Number(fv, where, &h);
-        if (s.ok() && !(h >= 1 && h <= kMaxWindowHours)) s = Bad(where, "must be from 1 to 2160 hours (90 days)");
-        c_->goal_window_ms = static_cast<int64_t>(h * kHourMs);
-      } else {
-        s = Bad(where, "is unknown; use event and windowHours");
-      }
-      if (!s.ok()) return s;
-    }
+    auto s = Fields(v, "goal", "must be an object such as {\"event\": \"purchase\", \"windowHours\": 72}",
+                    [&](std::string_view key, od::value fv) -> absl::Status {
+                      const std::string where = absl::StrCat("goal.", key);
+                      if (key == "event") {
+                        std::string name;
+                        if (auto st = String(fv, where, &name, 32); !st.ok()) return st;
+                        have_event = true;
+                        if (name == "purchase") c_->goal = CampaignGoal::kPurchase;
+                        else if (name == "add_to_cart") c_->goal = CampaignGoal::kAddToCart;
+                        else if (name == "click") c_->goal = CampaignGoal::kClick;
+                        else if (name == "visit") c_->goal = CampaignGoal::kVisit;
+                        else return Bad(where, "must be purchase, add_to_cart, click or visit");
+                        return absl::OkStatus();
+                      }
+                      if (key == "windowHours") {
+                        double h;
+                        if (auto st = Number(fv, where, &h); !st.ok()) return st;
+                        if (!(h >= 1 && h <= kMaxWindowHours)) return Bad(where, "must be from 1 to 2160 hours (90 days)");
+                        c_->goal_window_ms = static_cast<int64_t>(h * kHourMs);
+                        return absl::OkStatus();
+                      }
+                      return Bad(where, "is unknown; use event and windowHours");
+                    });
+    if (!s.ok()) return s;
     if (!have_event) return Bad("goal.event", "is required: purchase, add_to_cart, click or visit");
     return absl::OkStatus();
   }
@@ -600,6 +584,8 @@ absl::Status Campaigns::Load(std::string_view json, const Catalog& catalog) {
   if (top == od::json_type::array && doc.current_location().get(rest) == simdjson::SUCCESS)
     return bad("has trailing content");
   campaigns_ = std::move(loaded);
+  trigger_features_.assign(campaigns_.size(), std::nullopt);
+  resolved_at_size_ = 0;
   return absl::OkStatus();
 }
 
@@ -672,8 +658,9 @@ bool Campaigns::Triggered(const Campaign& c, const CampaignContext& ctx, int64_t
                              std::find(c.weather.begin(), c.weather.end(), NormalizeKey(ctx.weather)) == c.weather.end()))
     return false;
   if (c.max_distance_km && (!ctx.distance_km || *ctx.distance_km > *c.max_distance_km)) return false;
-  for (const auto& need : c.available) {  // (clang 14: lambdas cannot capture structured bindings)
-    auto it = std::find_if(ctx.available.begin(), ctx.available.end(), [&](const auto& a) { return a.first == need.first; });
+  for (const auto& need : c.available) {
+    auto it = std::find_if(ctx.available.begin(), ctx.available.end(),
+                           [&](const auto& a) { return a.first == need.first; });
     if (it == ctx.available.end() || it->second < need.second || it->second <= 0) return false;
   }
   // Quiet hours: without a local hour the campaign stays quiet (the safe side).
@@ -745,8 +732,15 @@ void Campaigns::RecordExposure(size_t index, CampaignArm arm, const CampaignCont
 
 void Campaigns::Observe(EventType type, std::string_view item, absl::Span<const FeatureId> item_features,
                         int64_t ts_ms, const FeatureDictionary& features) {
+  if (features.size() != resolved_at_size_) {
+    for (size_t i = 0; i < campaigns_.size(); ++i)
+      if (!trigger_features_[i] && !campaigns_[i].trigger_category_key.empty())
+        trigger_features_[i] = features.Find(campaigns_[i].trigger_category_key);
+    resolved_at_size_ = features.size();
+  }
   // Triggers and cancellations of the loaded campaigns.
-  for (const Campaign& c : campaigns_) {
+  for (size_t i = 0; i < campaigns_.size(); ++i) {
+    const Campaign& c = campaigns_[i];
     if (c.cancel_on && *c.cancel_on == type) {
       if (auto it = state_.runtime.find(c.id); it != state_.runtime.end() && it->second.triggered_ms <= ts_ms)
         it->second.triggered_ms = -1;
@@ -754,8 +748,8 @@ void Campaigns::Observe(EventType type, std::string_view item, absl::Span<const 
     if (!c.trigger_event || *c.trigger_event != type) continue;
     if (!c.trigger_item.empty() && c.trigger_item != item) continue;
     if (!c.trigger_category_key.empty()) {
-      auto f = features.Find(c.trigger_category_key);
-      if (!f || std::find(item_features.begin(), item_features.end(), *f) == item_features.end()) continue;
+      const std::optional<FeatureId>& f = trigger_features_[i];
+      if (!f || !std::binary_search(item_features.begin(), item_features.end(), *f)) continue;
     }
     CampaignRuntime& rt = Runtime(c.id, ts_ms);
     rt.triggered_ms = std::max(rt.triggered_ms, ts_ms);

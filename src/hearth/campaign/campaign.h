@@ -279,6 +279,10 @@ class Campaigns {
 
   std::vector<Campaign> campaigns_;
   CampaignState state_;
+  // Trigger categories resolved to feature ids (the dictionary only grows and
+  // never renumbers), re-tried for the unresolved when it has grown.
+  std::vector<std::optional<FeatureId>> trigger_features_;
+  size_t resolved_at_size_ = 0;
 };
 
 // Snapshot section 5: the CampaignState, bounded and validated on read
