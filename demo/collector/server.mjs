@@ -102,7 +102,7 @@ class HttpError extends Error {
  * }} options
  */
 export function createCollector(options) {
-  const o = { ...DEFAULTS, now: Date.now, log: () => {}, ...options };
+  const o = { ...DEFAULTS, now: Date.now, log: () => {}, epsilonPerDay: options.validator?.epsilonPerDay ?? 1, ...options };
   if (!Number.isInteger(o.k) || o.k < 1) throw new Error(`k must be an integer >= 1, got ${o.k}`);
   const { store, validator, log } = o;
   let inFlight = 0;
@@ -227,7 +227,10 @@ export function createCollector(options) {
       case '/api/interests':
         return interestsByPeriod(store, { k: o.k });
       case '/api/stats':
-        return { ...(await statsFrom(store, { k: o.k })), server: { k: o.k, ...structuredClone(counters) } };
+        return {
+          ...(await statsFrom(store, { k: o.k })),
+          server: { k: o.k, epsilonPerDay: o.epsilonPerDay, ...structuredClone(counters) },
+        };
       case '/healthz':
         await store.query('SELECT 1');
         return { ok: true, store: store.kind };

@@ -17,6 +17,7 @@ export async function loadValidator({ policy = '{}' } = {}) {
   const parsedPolicy = JSON.parse(policy);
   return {
     policy,
+    epsilonPerDay: parsedPolicy.epsilonPerDay ?? 1,
     validate: (text) => jsValidate(text, parsedPolicy),
   };
 }
