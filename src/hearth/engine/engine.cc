@@ -3,11 +3,13 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "hearth/common/hash.h"
 #include "hearth/common/text.h"
 #include "hearth/snapshot/snapshot.h"
+#include "hearth/version.h"
 
 namespace hearth {
 namespace {
@@ -138,8 +140,12 @@ absl::StatusOr<TrackOutcome> Engine::Track(const TrackEvent& e, double now_ms) {
     if (profile_.SeenEventId(h)) return TrackOutcome::kDuplicate;
     profile_.RememberEventId(h);
   }
-  profile_.Observe(pe);
-  if (type == EventType::kPurchase) rank_.RememberPurchase(item->id);
+  // Personalization denied: no profile is kept, nothing is learned.
+  if (!privacy_.consent().denied(Purpose::kPersonalization)) {
+    profile_.Observe(pe);
+    if (type == EventType::kPurchase) rank_.RememberPurchase(item->id);
+  }
+  privacy_.Observe(type, static_cast<int64_t>(now_ms), rank_);
   ++revision_;
   return TrackOutcome::kRecorded;
 }
@@ -215,6 +221,12 @@ absl::Status Engine::Forget(std::string_view what) {
 
 absl::StatusOr<std::vector<Pick>> Engine::Recommend(const RecommendRequest& request) {
   if (auto s = ValidateNow(static_cast<double>(request.now_ms)); !s.ok()) return s;
+  if (privacy_.consent().denied(Purpose::kPersonalization)) {
+    // Non-personalized: the (empty) profile gives popular picks, and the
+    // ranking memory of this request is thrown away.
+    RankState scratch;
+    return ranker_.Recommend(catalog_, profile_, request, &scratch, &rng_);
+  }
   auto picks = ranker_.Recommend(catalog_, profile_, request, &rank_, &rng_);
   if (picks.ok()) ++revision_;  // impressions and the bandit moved
   return picks;
@@ -228,12 +240,15 @@ absl::StatusOr<std::vector<Deal>> Engine::RecommendDeals(const DealContext& cont
 
 absl::Status Engine::Feedback(const FeedbackEvent& event) {
   if (auto s = ValidateNow(static_cast<double>(event.now_ms)); !s.ok()) return s;
+  if (privacy_.consent().denied(Purpose::kPersonalization)) return absl::OkStatus();  // nothing to learn into
   auto s = ranker_.Feedback(catalog_, event, &rank_);
   if (s.ok()) ++revision_;
   return s;
 }
 
-std::string Engine::ExportSnapshot() const { return EncodeSnapshot(features_, profile_, rank_, rng_.state(), revision_); }
+std::string Engine::ExportSnapshot() const {
+  return EncodeSnapshot(features_, profile_, rank_, rng_.state(), revision_, privacy_);
+}
 
 absl::Status Engine::RestoreSnapshot(std::string_view blob) {
   SnapshotContents contents(profile_.config());
@@ -241,13 +256,102 @@ absl::Status Engine::RestoreSnapshot(std::string_view blob) {
   contents.Commit(&features_, &profile_, &revision_);
   rank_ = std::move(contents.rank);
   if (contents.has_rng) rng_.set_state(contents.rng_state);
+  PrivacyState restored;
+  restored.set_policy(privacy_.policy());
+  if (contents.has_consent) restored.mutable_consent() = contents.privacy.consent();
+  if (contents.has_reports) {
+    ByteWriter w;  // move the decoded sections across without exposing their fields
+    contents.privacy.EncodeReports(&w);
+    ByteReader r(w.data());
+    if (auto s = PrivacyState::DecodeReports(&r, &restored); !s.ok()) return s;
+  }
+  privacy_ = std::move(restored);
   return absl::OkStatus();
 }
 
 void Engine::Erase() {
   profile_ = Profile(profile_.config());
   rank_.Clear();
+  privacy_.EraseUserData();
   ++revision_;
+}
+
+absl::Status Engine::SetConsent(Purpose purpose, ConsentState state, ConsentSource source, double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  privacy_.mutable_consent().Set(purpose, state, source, static_cast<int64_t>(now_ms));
+  if (state == ConsentState::kDenied) {
+    if (purpose == Purpose::kPersonalization) {
+      profile_ = Profile(profile_.config());
+      rank_.Clear();
+    } else if (purpose == Purpose::kMeasurement) {
+      privacy_.DropMeasurementData();
+    }
+  }
+  privacy_.Invalidate();
+  ++revision_;
+  return absl::OkStatus();
+}
+
+absl::Status Engine::SetPrivacyPolicy(std::string_view json) {
+  auto policy = ParsePrivacyPolicy(json);
+  if (!policy.ok()) return policy.status();
+  privacy_.set_policy(*policy);
+  return absl::OkStatus();
+}
+
+ReportInputs Engine::ReportInputsAt(int64_t now_ms) const {
+  ReportInputs in;
+  in.sdk = HEARTH_VERSION_STRING;
+  // The taxonomy is public shop content: the catalog's top-level categories,
+  // the kMaxTaxonomy with the most items, in key order.
+  absl::flat_hash_map<std::string, size_t> counts;
+  for (const Item& item : catalog_.items())
+    if (!item.category.empty()) {
+      std::string key = NormalizeKey(item.category[0]);
+      if (!key.empty() && key.size() <= kMaxTaxonomyKeyBytes) ++counts[key];
+    }
+  std::vector<std::pair<std::string, size_t>> top(counts.begin(), counts.end());
+  std::sort(top.begin(), top.end(), [](const auto& a, const auto& b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  if (top.size() > kMaxTaxonomy) top.resize(kMaxTaxonomy);
+  for (auto& [key, n] : top) in.taxonomy.push_back(key);
+  std::sort(in.taxonomy.begin(), in.taxonomy.end());
+  double best = 0;
+  for (size_t i = 0; i < in.taxonomy.size(); ++i)
+    if (auto f = features_.Find(absl::StrCat("cat:", in.taxonomy[i]))) {
+      const double a = profile_.Affinity(*f, now_ms);
+      if (a > best) {
+        best = a;
+        in.top_interest = static_cast<int>(i);
+      }
+    }
+  // Campaign arms and per-day outcomes come from the campaign module
+  // (Engine::campaign_stats()) once it is part of the engine.
+  return in;
+}
+
+absl::StatusOr<const PreparedRound*> Engine::PrepareReports(double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  const int64_t now = static_cast<int64_t>(now_ms);
+  if (!privacy_.PreparedFor(revision_, now)) {
+    privacy_.ObserveBandit(now, rank_);
+    privacy_.Prepare(now, ReportInputsAt(now), &rng_, &revision_);
+  }
+  return privacy_.prepared();
+}
+
+absl::StatusOr<std::vector<LedgerEntry>> Engine::CommitReports(const std::vector<std::string>& ids, double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  auto entries = privacy_.Commit(ids, static_cast<int64_t>(now_ms));
+  if (entries.ok()) ++revision_;
+  return entries;
+}
+
+size_t Engine::AckReports(const std::vector<std::string>& ids) {
+  const size_t n = privacy_.Ack(ids);
+  if (n > 0) ++revision_;
+  return n;
 }
 
 std::string Engine::ExportJson(int64_t now_ms) const {
@@ -336,6 +440,43 @@ std::string Engine::ExportJson(int64_t now_ms) const {
   j.Key("dislikes");
   j.BeginArray();
   for (const auto& w : s.dislikes) j.String(w);
+  j.EndArray();
+  j.Key("consent");
+  j.BeginObject();
+  for (int i = 0; i < kPurposes; ++i) {
+    const PurposeConsent& c = privacy_.consent().get(static_cast<Purpose>(i));
+    j.Key(PurposeName(static_cast<Purpose>(i)));
+    j.BeginObject();
+    j.Key("state");
+    j.String(ConsentStateName(c.state));
+    j.Key("ts");
+    if (c.ts_ms < 0) j.Null();
+    else j.Int(c.ts_ms);
+    j.Key("source");
+    j.String(ConsentSourceName(c.source));
+    j.EndObject();
+  }
+  j.EndObject();
+  j.Key("privacy_ledger");
+  j.BeginArray();
+  for (const LedgerEntry& e : privacy_.ledger()) {
+    j.BeginObject();
+    j.Key("ts");
+    j.Int(e.ts_ms);
+    j.Key("period");
+    j.String(DayString(e.day));
+    j.Key("type");
+    j.String(ReportTypeName(e.type));
+    j.Key("epsilon");
+    j.Double(e.epsilon.value());
+    j.Key("report_id");
+    j.String(e.report_id);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.Key("reports_queued");
+  j.BeginArray();
+  for (const QueuedReport& q : privacy_.outbox()) j.String(q.json);
   j.EndArray();
   j.EndObject();
   return j.str();

@@ -26,9 +26,11 @@
 #include "hearth/catalog/catalog.h"
 #include "hearth/catalog/features.h"
 #include "hearth/common/random.h"
+#include "hearth/consent/consent.h"
 #include "hearth/profile/profile.h"
 #include "hearth/rank/promotions.h"
 #include "hearth/rank/rank.h"
+#include "hearth/report/privacy.h"
 
 namespace hearth {
 
@@ -102,6 +104,23 @@ class Engine {
   void Seed(uint64_t seed) { rng_.Seed(seed); }
   const RankState& rank_state() const { return rank_; }
 
+  // Consent (consent/consent.h). Personalization denied erases the profile
+  // and ranking memory at once and keeps them empty (popular picks);
+  // measurement denied drops unsent reports and the activity behind them.
+  const Consent& consent() const { return privacy_.consent(); }
+  absl::Status SetConsent(Purpose purpose, ConsentState state, ConsentSource source, double now_ms);
+  // Private reports (report/privacy.h): the policy both device and collector
+  // read, the next round (noised, not yet charged), charging it to the ledger
+  // and queueing it, and dropping what the collector acknowledged.
+  absl::Status SetPrivacyPolicy(std::string_view json);
+  absl::StatusOr<const PreparedRound*> PrepareReports(double now_ms);
+  absl::StatusOr<std::vector<LedgerEntry>> CommitReports(const std::vector<std::string>& ids, double now_ms);
+  size_t AckReports(const std::vector<std::string>& ids);
+  const PrivacyState& privacy() const { return privacy_; }
+  // What reports are built from: the catalog's top-level categories (public),
+  // this device's strongest of them, and its campaign arms and outcomes.
+  ReportInputs ReportInputsAt(int64_t now_ms) const;
+
   std::string ExportSnapshot() const;
   absl::Status RestoreSnapshot(std::string_view blob);
   std::string ExportJson(int64_t now_ms) const;
@@ -122,6 +141,7 @@ class Engine {
   Ranker ranker_;
   Promotions promotions_;
   RankState rank_;
+  PrivacyState privacy_;
   Rng rng_;
   uint64_t revision_ = 0;
 };

@@ -22,7 +22,13 @@ class ProfileCodec {
 namespace {
 
 constexpr char kMagic[4] = {'H', 'R', 'T', 'H'};
-enum SectionTag : uint16_t { kFeaturesSection = 1, kProfileSection = 2, kRankSection = 3 };
+enum SectionTag : uint16_t {
+  kFeaturesSection = 1,
+  kProfileSection = 2,
+  kRankSection = 3,
+  kConsentSection = 6,
+  kReportsSection = 7,
+};
 constexpr size_t kMaxFeatureKeyBytes = 512;
 
 absl::Status Corrupt(std::string_view what) {
@@ -48,7 +54,9 @@ absl::Status MigrateToCurrent(uint16_t version, std::string* /*payload*/) {
   switch (version) {
     case 1:  // 1 → 2 added the optional rank section: a v1 payload is a valid
              // v2 payload without it (fresh bandit, no impressions).
-    case 2:
+    case 2:  // 2 → 3 added the optional consent and privacy sections: absent
+             // means fresh (everything pending, empty ledger).
+    case 3:
       return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat("snapshot format ", version, " has no migration"));
@@ -258,7 +266,7 @@ void ProfileCodec::Remap(Profile* p, const std::vector<FeatureId>& ids) {
 }
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
-                           const std::array<uint64_t, 4>& rng_state, uint64_t revision) {
+                           const std::array<uint64_t, 4>& rng_state, uint64_t revision, const PrivacyState& privacy) {
   // Only the features the profile refers to are stored, in key order.
   std::vector<FeatureId> used;
   for (const auto& [f, a] : profile.affinities()) used.push_back(f);
@@ -285,6 +293,12 @@ std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& pro
   EndSection(&payload, len_pos);
   BeginSection(&payload, kRankSection, &len_pos);
   WriteRank(rank, rng_state, &payload);
+  EndSection(&payload, len_pos);
+  BeginSection(&payload, kConsentSection, &len_pos);
+  privacy.consent().Encode(&payload);
+  EndSection(&payload, len_pos);
+  BeginSection(&payload, kReportsSection, &len_pos);
+  privacy.EncodeReports(&payload);
   EndSection(&payload, len_pos);
 
   ByteWriter out;
@@ -345,6 +359,12 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
     } else if (tag == kRankSection && version >= 2 && have_profile && !have_rank) {
       if (auto st = ReadRank(&s, out); !st.ok()) return st;
       have_rank = true;
+    } else if (tag == kConsentSection && version >= 3 && have_profile && !out->has_consent) {
+      if (auto st = Consent::Decode(&s, &out->privacy.mutable_consent()); !st.ok()) return st;
+      out->has_consent = true;
+    } else if (tag == kReportsSection && version >= 3 && have_profile && !out->has_reports) {
+      if (auto st = PrivacyState::DecodeReports(&s, &out->privacy); !st.ok()) return st;
+      out->has_reports = true;
     } else {
       return Corrupt(absl::StrCat("unexpected section ", tag));
     }

@@ -36,17 +36,19 @@
 #include "hearth/catalog/features.h"
 #include "hearth/profile/profile.h"
 #include "hearth/rank/rank.h"
+#include "hearth/report/privacy.h"
 
 namespace hearth {
 
 // 1: features + profile. 2: adds the optional rank section (bandit, impressions,
 // purchases remembered for filtering, the random generator's state).
-inline constexpr uint16_t kSnapshotFormat = 2;
+// 3: adds the optional consent (tag 6) and privacy ledger/report (tag 7) sections.
+inline constexpr uint16_t kSnapshotFormat = 3;
 inline constexpr size_t kSnapshotHeaderBytes = 16;
 inline constexpr size_t kMaxSnapshotBytes = 64u << 20;
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
-                           const std::array<uint64_t, 4>& rng_state, uint64_t revision);
+                           const std::array<uint64_t, 4>& rng_state, uint64_t revision, const PrivacyState& privacy);
 
 // Decoded state waiting to replace the live state.
 class SnapshotContents {
@@ -64,6 +66,10 @@ class SnapshotContents {
   RankState rank;   // empty when the blob predates format 2
   bool has_rng = false;
   std::array<uint64_t, 4> rng_state{};
+  // Consent (tag 6) and ledger/outbox/activity (tag 7); absent before format 3.
+  PrivacyState privacy;
+  bool has_consent = false;
+  bool has_reports = false;
 };
 
 absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out);
