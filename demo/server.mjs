@@ -12,6 +12,8 @@
 //                     into the repo's sources)
 //   /catalog.json     a demo catalog generated at startup (fixed seed)
 //   /img/<id>.svg     a product image generated from the item
+//   /collector/...    the private-report collector and its dashboard
+//                     (demo/collector/server.mjs), when started with one
 // Every response carries the strict Content-Security-Policy the SDK promises
 // to work under: no inline scripts or styles, wasm allowed, nothing else.
 
@@ -22,6 +24,7 @@ import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { catalogToJSON, generateCatalog, imageSvg } from '../scripts/gen-catalog.mjs';
+import { mountCollector } from './collector/server.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PUBLIC_DIR = join(HERE, 'public');
@@ -80,15 +83,18 @@ export function resolvePackageDir() {
 
 /**
  * Starts the demo server. Resolves once it listens.
- * @param {{ port?: number, host?: string, log?: (line: string) => void }} [options]
- * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ * `collector`: options for mountCollector (store URL, k, …) to serve the
+ * collector under /collector/, or null (default) for none.
+ * @param {{ port?: number, host?: string, log?: (line: string) => void, collector?: object | null }} [options]
+ * @returns {Promise<{ url: string, port: number, collectorUrl: string | null, close: () => Promise<void> }>}
  */
-export async function startServer({ port = 8080, host = '127.0.0.1', log = () => {} } = {}) {
+export async function startServer({ port = 8080, host = '127.0.0.1', log = () => {}, collector = null } = {}) {
   const packageDir = resolvePackageDir();
   const items = generateCatalog(DEMO_CATALOG);
   const itemsById = new Map(items.map((it) => [it.id, it]));
   const catalogBody = Buffer.from(catalogToJSON(items));
   const catalogTag = etagOf(catalogBody);
+  const mounted = collector ? await mountCollector({ log, ...collector }) : null;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -99,6 +105,7 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
   });
 
   async function handle(req, res) {
+    if (mounted?.handle(req, res)) return;
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return send(req, res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n');
@@ -149,22 +156,28 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
     return send(req, res, 200, type, await readFile(file), tag);
   }
 
-  await new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      ok();
+  try {
+    await new Promise((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, host, () => {
+        server.off('error', fail);
+        ok();
+      });
     });
-  });
+  } catch (e) {
+    await mounted?.close();
+    throw e;
+  }
   const actualPort = server.address().port;
   return {
     url: `http://${host}:${actualPort}/`,
     port: actualPort,
+    collectorUrl: mounted ? `http://${host}:${actualPort}${mounted.prefix}/` : null,
     close: () =>
       new Promise((ok) => {
         server.close(() => ok());
         server.closeAllConnections();
-      }),
+      }).then(() => mounted?.close()),
   };
 }
 
@@ -223,7 +236,10 @@ if (isMain) {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   try {
-    running = await startServer({ port: Number(raw), log: (line) => process.stderr.write(`${line}\n`) });
+    // The collector (embedded PGlite unless HEARTH_COLLECTOR_DATABASE_URL says
+    // otherwise) runs inside the demo server; HEARTH_DEMO_COLLECTOR=0 leaves it out.
+    const collector = process.env.HEARTH_DEMO_COLLECTOR === '0' ? null : {};
+    running = await startServer({ port: Number(raw), collector, log: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`demo server: ${e.message}\n`);
     process.exit(1);
@@ -233,4 +249,5 @@ if (isMain) {
     process.exit(0);
   }
   process.stdout.write(`Hearth demo: ${running.url}\n`);
+  if (running.collectorUrl) process.stdout.write(`Hearth collector dashboard: ${running.collectorUrl}\n`);
 }

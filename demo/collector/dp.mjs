@@ -1,58 +1,44 @@
-// The collector's side of the local-DP mechanisms in docs/privacy.md: the
-// exact probabilities the device's integer samplers realize, and the
-// unbiased estimators with their variances. Mirrors
-// src/hearth/report/mechanisms.cc (RrWeightsFor, KaryRrProbabilities,
-// OueProbabilities, DiscreteLaplaceVariance) and report.cc (DebiasRr,
-// DebiasLaplaceSum); tests/collector/estimators.test.js checks them against
+// The collector's estimators for the local-DP mechanisms of docs/privacy.md.
+// The probabilities (p, q) and the discrete Laplace variance come from the
+// core (validate.mjs: rrProbabilities, laplaceVariance), never recomputed
+// here. tests/collector/estimators.test.js checks the estimates against
 // reports noised in JS with a planted truth.
 //
 // Example:
-//   const pq = karyRr(4, 1_000_000);                 // d = 4 values at ε = 1
+//   const pq = core.rrProbabilities(4, 1, 'krr');    // d = 4 values at ε = 1
 //   const { value, variance } = debiasRr(observed, n, pq);
-
-const WEIGHT_SCALE = 2 ** 32;
-
-/** Randomized-response weights at ε (in millionths): keep t_p, each other value t_q. */
-export function rrWeights(micros) {
-  const scaled = Math.floor(Math.exp(micros / 1e6) * WEIGHT_SCALE);
-  let tp = scaled - 1;
-  if (tp < WEIGHT_SCALE) tp = WEIGHT_SCALE;
-  return { tp, tq: WEIGHT_SCALE };
-}
-
-/** k-ary RR over d values: p = P(report the true value), q = P(one given other value). */
-export function karyRr(d, micros) {
-  const { tp, tq } = rrWeights(micros);
-  const m = tp + (d - 1) * tq;
-  return { p: tp / m, q: tq / m };
-}
-
-/** Optimized unary encoding: the true bit is 1 with p = 1/2, every other with q. */
-export function oue(micros) {
-  const { tp, tq } = rrWeights(micros);
-  return { p: 0.5, q: tq / (tp + tq) };
-}
+//
+// Variances: docs/privacy.md gives the noise-only (plug-in) variance, which
+// treats the devices' true values as fixed. The collector estimates
+// population quantities (a conversion rate, a share of shoppers), so it uses
+// the variance of the observed indicator counts under sampling of devices,
+// n·m(1 − m) with m the observed share (covariance −n·m_u·m_v), divided by
+// (p − q)². Point estimates are the same; the intervals also cover the
+// sampling error of which devices happened to report, and are slightly wider.
 
 /**
  * Unbiased count of reports whose true value is a cell, from `observed` of
- * `n` reports showing it; variance with the count clamped to [0, n].
+ * `n` reports showing it (randomized response or one OUE bit).
  */
 export function debiasRr(observed, n, { p, q }) {
   const d = p - q;
-  const value = (observed - n * q) / d;
-  const c = Math.min(Math.max(value, 0), n);
-  return { value, variance: (c * p * (1 - p) + (n - c) * q * (1 - q)) / (d * d) };
+  const m = n > 0 ? observed / n : 0;
+  return { value: (observed - n * q) / d, variance: (n * m * (1 - m)) / (d * d) };
 }
 
-/** Variance of one discrete Laplace draw with P(x) ∝ exp(−|x|ε/Δ). */
-export function discreteLaplaceVariance(micros, sensitivity) {
-  const a = Math.exp(-micros / 1e6 / sensitivity);
-  return (2 * a) / ((1 - a) * (1 - a));
+/**
+ * Covariance matrix of the debiased counts of all d values of k-ary RR from
+ * the observed counts (one value per report): multinomial, scaled.
+ */
+export function rrCovariance(observed, n, { p, q }) {
+  const d2 = (p - q) ** 2;
+  const m = observed.map((o) => (n > 0 ? o / n : 0));
+  return m.map((mi, i) => m.map((mj, j) => (n * ((i === j ? mi : 0) - mi * mj)) / d2));
 }
 
 /** A sum of n noised counts is unbiased for the sum of the clipped truths. */
-export function debiasLaplaceSum(noisySum, n, micros, sensitivity) {
-  return { value: noisySum, variance: n * discreteLaplaceVariance(micros, sensitivity) };
+export function debiasLaplaceSum(noisySum, n, laplaceVariance) {
+  return { value: noisySum, variance: n * laplaceVariance };
 }
 
 /** Two-sided normal quantile for 95% intervals. */

@@ -11,7 +11,9 @@
 // for a campaign: the reports of EACH arm). Unreleased estimates are listed
 // by name with `released: false` and no numbers.
 
-import { BANDIT_CELLS, BANDIT_SENSITIVITY, ENGAGEMENT_SENSITIVITY, ENGAGEMENT_NAMES, Z95, debiasLaplaceSum, debiasRr, karyRr, oue } from './dp.mjs';
+import { BANDIT_CELLS, BANDIT_SENSITIVITY, ENGAGEMENT_SENSITIVITY, ENGAGEMENT_NAMES, Z95, debiasLaplaceSum, debiasRr, rrCovariance } from './dp.mjs';
+
+/** @typedef {{ rrProbabilities(d: number, epsilon: number, mech: string): { p: number, q: number }, laplaceVariance(epsilon: number, sensitivity: number): number }} Core */
 
 /** Days of interest reports pooled into the priors (ending at the latest period). */
 export const PRIOR_DAYS = 7;
@@ -30,7 +32,7 @@ async function cellsOf(store, type, since = null) {
  * Interest estimates per key from interest cells (any number of periods):
  * each (mechanism, ε, taxonomy) stratum is debiased on its own, strata add.
  */
-function interestEstimates(cells, k) {
+function interestEstimates(cells, k, core) {
   const strata = new Map();
   for (const c of cells) {
     const [mech, micros, hash, key] = c.cell;
@@ -45,7 +47,7 @@ function interestEstimates(cells, k) {
   for (const s of strata.values()) {
     reports += s.n;
     // k-RR's domain is the keys plus "none"; OUE has one bit per key.
-    const pq = s.mech === 'krr' ? karyRr(s.keys.size, s.micros) : oue(s.micros);
+    const pq = core.rrProbabilities(s.mech === 'krr' ? s.keys.size : 0, s.micros / 1e6, s.mech);
     for (const [key, observed] of s.keys) {
       if (key === '') continue;
       const e = debiasRr(observed, s.n, pq);
@@ -75,11 +77,11 @@ function interestEstimates(cells, k) {
 }
 
 /** GET /api/interests: per period, debiased share of devices whose top interest is each key. */
-export async function interestsByPeriod(store, { k }) {
+export async function interestsByPeriod(store, { k, core }) {
   const cells = await cellsOf(store, 'interests');
   const periods = [];
   for (const [period, list] of groupBy(cells, (c) => c.period)) {
-    const est = interestEstimates(list, k);
+    const est = interestEstimates(list, k, core);
     periods.push({ period, reports: est.reports, categories: est.categories });
   }
   return { k, periods };
@@ -90,12 +92,12 @@ export async function interestsByPeriod(store, { k }) {
  * (clamped at 0, scaled down if they add up to more than 1), or null when
  * nothing is released yet.
  */
-export async function priorsFrom(store, { k }) {
+export async function priorsFrom(store, { k, core }) {
   const latest = await store.query(`SELECT max(period)::text AS period FROM cells WHERE type = 'interests'`);
   const period = latest[0]?.period;
   if (!period) return null;
   const since = new Date(Date.parse(period) - (PRIOR_DAYS - 1) * 86400000).toISOString().slice(0, 10);
-  const est = interestEstimates(await cellsOf(store, 'interests', since), k);
+  const est = interestEstimates(await cellsOf(store, 'interests', since), k, core);
   const released = est.categories.filter((c) => c.released);
   if (!released.length) return null;
   let shares = released.map((c) => ({ key: c.key, share: Math.max(0, c.share) }));
@@ -108,12 +110,12 @@ export async function priorsFrom(store, { k }) {
 
 /**
  * Per arm: debiased counts of reports whose true value is 0, 1, 2 (not
- * exposed, exposed, exposed and converted) with their covariance, summed
- * over ε strata and periods. The covariance of the observed indicator
- * counts is multinomial (one value per report): n·m_i(1 − m_i) on the
- * diagonal and −n·m_i·m_j off it, scaled by 1/(p − q)².
+ * exposed, exposed, exposed and converted) with their covariance (dp.mjs),
+ * summed over ε strata and periods; then the intent-to-treat conversion
+ * rate (converted / reports) and the rate among exposed devices
+ * (converted / exposed, delta method), as in docs/privacy.md.
  */
-function armEstimate(strata) {
+function armEstimate(strata, core) {
   const N = [0, 0, 0];
   const V = [
     [0, 0, 0],
@@ -122,30 +124,35 @@ function armEstimate(strata) {
   ];
   let reports = 0;
   for (const s of strata) {
-    const n = s.n;
-    reports += n;
-    if (n === 0) continue;
-    const { p, q } = karyRr(3, s.micros);
-    const d = p - q;
-    const m = s.observed.map((o) => o / n);
+    reports += s.n;
+    if (s.n === 0) continue;
+    const pq = core.rrProbabilities(3, s.micros / 1e6, 'krr');
+    const cov = rrCovariance(s.observed, s.n, pq);
     for (let i = 0; i < 3; ++i) {
-      N[i] += (s.observed[i] - n * q) / d;
-      for (let j = 0; j < 3; ++j) V[i][j] += (n * ((i === j ? m[i] : 0) - m[i] * m[j])) / (d * d);
+      N[i] += debiasRr(s.observed[i], s.n, pq).value;
+      for (let j = 0; j < 3; ++j) V[i][j] += cov[i][j];
     }
   }
-  // rate = C / E with C = N2, E = N1 + N2 (delta method).
   const C = N[2];
   const E = N[1] + N[2];
   const varC = V[2][2];
   const varE = V[1][1] + V[2][2] + 2 * V[1][2];
   const covCE = V[1][2] + V[2][2];
-  const out = { reports, exposed: E, converted: C, exposedCi95: ci(E, varE) };
+  const out = {
+    reports,
+    exposed: E,
+    exposedCi95: ci(E, varE),
+    converted: C,
+    convertedCi95: ci(C, varC),
+    itt: reports > 0 ? C / reports : null,
+    ittVariance: reports > 0 ? varC / (reports * reports) : null,
+  };
   if (E > 0) {
     const rate = C / E;
     const variance = Math.max(0, (varC - 2 * rate * covCE + rate * rate * varE) / (E * E));
-    Object.assign(out, { rate, rateVariance: variance, rateCi95: ci(rate, variance) });
+    Object.assign(out, { rate, rateVariance: variance });
   } else {
-    Object.assign(out, { rate: null, rateVariance: null, rateCi95: null });
+    Object.assign(out, { rate: null, rateVariance: null });
   }
   return out;
 }
@@ -155,7 +162,7 @@ function armEstimate(strata) {
  * each arm and the lift (treatment − holdout, absolute, and relative to the
  * holdout) with 95% intervals. Released when each arm has ≥ k reports.
  */
-export async function liftByCampaign(store, { k }) {
+export async function liftByCampaign(store, { k, core }) {
   const cells = await cellsOf(store, 'campaign');
   const strata = new Map();
   const periods = new Map();
@@ -174,7 +181,7 @@ export async function liftByCampaign(store, { k }) {
   const campaigns = [];
   for (const [id, list] of groupBy([...strata.values()], (s) => s.id)) {
     const arms = {};
-    for (const [arm, armStrata] of groupBy(list, (s) => s.arm)) arms[arm] = armEstimate(armStrata);
+    for (const [arm, armStrata] of groupBy(list, (s) => s.arm)) arms[arm] = armEstimate(armStrata, core);
     const t = arms.treatment;
     const h = arms.holdout;
     const released = Boolean(t && h && t.reports >= k && h.reports >= k);
@@ -184,16 +191,29 @@ export async function liftByCampaign(store, { k }) {
     }
     const entry = { id, released: true, ...periods.get(id), arms: {} };
     for (const [arm, a] of Object.entries(arms)) {
-      entry.arms[arm] = { reports: a.reports, exposed: a.exposed, exposedCi95: a.exposedCi95, converted: a.converted, rate: a.rate, ci95: a.rateCi95 };
+      entry.arms[arm] = {
+        reports: a.reports,
+        exposed: a.exposed,
+        exposedCi95: a.exposedCi95,
+        converted: a.converted,
+        convertedCi95: a.convertedCi95,
+        rate: a.rate,
+        ci95: a.rate === null ? null : ci(a.rate, a.rateVariance),
+        itt: a.itt,
+        ittCi95: ci(a.itt, a.ittVariance),
+      };
     }
+    // Among exposed devices (what a triggered offer changes) ...
     if (t.rate !== null && h.rate !== null) {
       const value = t.rate - h.rate;
       const variance = t.rateVariance + h.rateVariance;
-      const relative = h.rate > 0 ? value / h.rate : null;
-      entry.lift = { value, ci95: ci(value, variance), relative };
+      entry.lift = { value, ci95: ci(value, variance), relative: h.rate > 0 ? value / h.rate : null };
     } else {
       entry.lift = null;
     }
+    // ... and intent-to-treat (per assigned device-day; never divides by a noisy count).
+    const itt = t.itt - h.itt;
+    entry.liftItt = { value: itt, ci95: ci(itt, t.ittVariance + h.ittVariance) };
     campaigns.push(entry);
   }
   campaigns.sort((a, b) => a.id.localeCompare(b.id));
@@ -201,7 +221,7 @@ export async function liftByCampaign(store, { k }) {
 }
 
 /** Per period: mean per report (device-day) of each Laplace-noised count, with CIs. */
-async function laplaceMeans(store, type, names, sensitivity, k) {
+async function laplaceMeans(store, type, names, sensitivity, k, core) {
   const cells = await cellsOf(store, type);
   const out = [];
   for (const [period, list] of groupBy(cells, (c) => c.period)) {
@@ -209,7 +229,7 @@ async function laplaceMeans(store, type, names, sensitivity, k) {
     for (const c of list) {
       const micros = c.cell[c.cell.length - 1];
       const name = type === 'bandit' ? `${c.cell[0]}:${names[c.cell[1]]}` : c.cell[0];
-      const e = debiasLaplaceSum(c.total, c.reports, micros, sensitivity);
+      const e = debiasLaplaceSum(c.total, c.reports, core.laplaceVariance(micros / 1e6, sensitivity));
       const a = acc.get(name) ?? { sum: 0, variance: 0, reports: 0 };
       a.sum += e.value;
       a.variance += e.variance;
@@ -231,7 +251,7 @@ async function laplaceMeans(store, type, names, sensitivity, k) {
 }
 
 /** GET /api/stats: volumes and budget (not privacy-sensitive), plus released means. */
-export async function statsFrom(store, { k }) {
+export async function statsFrom(store, { k, core }) {
   const perDay = await store.query(
     `SELECT period::text AS period, type, count(*)::float8 AS reports FROM reports GROUP BY period, type ORDER BY period, type`,
   );
@@ -251,8 +271,8 @@ export async function statsFrom(store, { k }) {
     reportsPerDay: days,
     // Distribution of ε spent per device per day, approximated per sync (see migrations/001_init.sql).
     budgetSpent: budget.map((b) => ({ epsilon: b.spent_milli / 1000, syncs: Number(b.batches) })),
-    engagement: await laplaceMeans(store, 'engagement', ENGAGEMENT_NAMES, ENGAGEMENT_SENSITIVITY, k),
-    bandit: await laplaceMeans(store, 'bandit', BANDIT_CELLS, BANDIT_SENSITIVITY, k),
+    engagement: await laplaceMeans(store, 'engagement', ENGAGEMENT_NAMES, ENGAGEMENT_SENSITIVITY, k, core),
+    bandit: await laplaceMeans(store, 'bandit', BANDIT_CELLS, BANDIT_SENSITIVITY, k, core),
   };
 }
 

@@ -41,16 +41,16 @@ export const DEFAULTS = Object.freeze({
   port: 8787,
   host: '127.0.0.1',
   /** A cell is released once at least this many distinct reports back it. */
-  k: 20,
+  k: 100,
   /** Bytes; the wire contract caps a sync body at 64 KiB. */
   maxBodyBytes: 64 * 1024,
   /** Reports per POST (wire contract). */
   maxReports: 50,
   /** Concurrent POST /reports being read or stored; more get 503 + Retry-After. */
   maxInFlight: 32,
-  /** Accept periods from this many days before today to one day after (clock skew). */
-  maxPeriodAgeDays: 62,
-  maxPeriodAheadDays: 1,
+  /** Accept periods from this many days before today up to today (docs/privacy.md: devices report the last 7 days). */
+  maxPeriodAgeDays: 8,
+  maxPeriodAheadDays: 0,
   /** Whole request (headers + body) must arrive within this. */
   requestTimeoutMs: 15000,
   headersTimeoutMs: 10000,
@@ -218,17 +218,17 @@ export function createCollector(options) {
   async function getJson(path) {
     switch (path) {
       case '/priors': {
-        const priors = await priorsFrom(store, { k: o.k });
+        const priors = await priorsFrom(store, { k: o.k, core: validator });
         if (!priors) throw new HttpError(404, 'NOT_FOUND', `no interest cells are released yet (each needs reports from at least k=${o.k} devices)`);
         return priors;
       }
       case '/api/lift':
-        return liftByCampaign(store, { k: o.k });
+        return liftByCampaign(store, { k: o.k, core: validator });
       case '/api/interests':
-        return interestsByPeriod(store, { k: o.k });
+        return interestsByPeriod(store, { k: o.k, core: validator });
       case '/api/stats':
         return {
-          ...(await statsFrom(store, { k: o.k })),
+          ...(await statsFrom(store, { k: o.k, core: validator })),
           server: { k: o.k, epsilonPerDay: o.epsilonPerDay, ...structuredClone(counters) },
         };
       case '/healthz':
@@ -292,7 +292,7 @@ export function createCollector(options) {
  */
 export async function startCollector(options = {}) {
   const { port = DEFAULTS.port, host = DEFAULTS.host, url = process.env[DATABASE_URL_ENV], log = () => {} } = options;
-  const validator = await loadValidator();
+  const validator = options.validator ?? (await loadValidator({ policy: options.policy }));
   const store = await openStore({ url, log });
   const collector = createCollector({ ...options, store, validator, log });
   const server = createServer((req, res) => {
@@ -337,6 +337,43 @@ export async function startCollector(options = {}) {
         });
         await store.close();
       })()),
+  };
+}
+
+/**
+ * The collector as a part of another Node server (the demo storefront):
+ * opens the store and returns `handle(req, res)`, which serves and returns
+ * true for paths under `prefix` (`/collector/reports`, `/collector/priors`,
+ * the dashboard at `/collector/`) and returns false for anything else.
+ * @param {{ prefix?: string, url?: string, log?: (line: string) => void } & Record<string, unknown>} [options]
+ */
+export async function mountCollector(options = {}) {
+  const { prefix = '/collector', url = process.env[DATABASE_URL_ENV], log = () => {} } = options;
+  const validator = options.validator ?? (await loadValidator({ policy: options.policy }));
+  const store = await openStore({ url, log });
+  const collector = createCollector({ ...options, store, validator, log });
+  return {
+    prefix,
+    store,
+    collector,
+    handle(req, res) {
+      let path;
+      try {
+        path = new URL(req.url, 'http://collector').pathname;
+      } catch {
+        return false;
+      }
+      if (path === prefix) {
+        // The dashboard loads its files relative to the directory URL.
+        res.writeHead(308, { Location: `${prefix}/` });
+        res.end();
+        return true;
+      }
+      if (!path.startsWith(`${prefix}/`)) return false;
+      collector.handle(req, res, path.slice(prefix.length));
+      return true;
+    },
+    close: () => store.close(),
   };
 }
 

@@ -1,53 +1,71 @@
-// Report validation for the collector: ONE function, backed by the Hearth
-// core compiled to wasm (the same ParseReport + ValidateReport the device
-// uses to build its reports), so the collector and the SDK can never
-// disagree on what a valid report is.
+// Report validation and mechanism constants for the collector, from the
+// Hearth core compiled to wasm: the same ParseReport + ValidateReport the
+// device's report builder is tested against (docs/privacy.md, "Validation"),
+// and the exact randomized-response probabilities the device realizes. The
+// collector and the SDK can therefore never disagree on what a valid report
+// is or on how to debias it.
 //
 // Example:
-//   const v = await loadValidator({ policy: '{"epsilonPerDay":1}' });
-//   v.validate('{"v":1,"id":"…",…}')   // { ok: true, report } | { ok: false, code, message }
-//
-// TEMPORARY: until the privacy branch's `validateReport` binding is merged,
-// a strict JS check of the envelope fields stands in (see jsValidate).
+//   const core = await loadValidator({ policy: '{"epsilonPerDay":1}' });
+//   core.validate('{"v":1,"id":"…",…}')   // { ok: true, report } | { ok: false, code, message }
+//   core.rrProbabilities(3, 0.5, 'krr')   // { p, q }
+
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The `hearth` package's js/ directory, found as an app would find it. */
+function packageJsDir() {
+  return dirname(fileURLToPath(import.meta.resolve('hearth')));
+}
 
 /**
- * @param {{ policy?: string }} [options] policy JSON (docs/privacy.md); '{}' = defaults
+ * Loads the core (release wasm in js/wasm/ unless `wasmDir` says otherwise)
+ * and checks the policy once, so a bad policy stops the collector at start.
+ * @param {{ policy?: string, wasmDir?: string }} [options] policy JSON (docs/privacy.md); '{}' = defaults
  */
-export async function loadValidator({ policy = '{}' } = {}) {
-  const parsedPolicy = JSON.parse(policy);
+export async function loadValidator({ policy = process.env.HEARTH_COLLECTOR_POLICY ?? '{}', wasmDir } = {}) {
+  const dir = wasmDir ?? join(packageJsDir(), 'wasm');
+  let mod;
+  try {
+    const { default: factory } = await import(join(dir, 'hearth_wasm.mjs'));
+    mod = await factory({ wasmBinary: await readFile(join(dir, 'hearth_wasm.wasm')) });
+  } catch (e) {
+    throw new Error(`cannot load the Hearth core from ${dir} (${e.message}); build it with 'bash scripts/build.sh wasm'`, { cause: e });
+  }
+  if (typeof mod.validateReport !== 'function' || typeof mod.rrProbabilities !== 'function') {
+    throw new Error(`the Hearth core in ${dir} has no validateReport/rrProbabilities (an older build): run 'bash scripts/build.sh wasm'`);
+  }
+  // The core's own reading of the policy: defaults filled in, or an error.
+  const policyError = mod.validateReport('', policy);
+  if (policyError && /privacy policy/.test(policyError.message)) throw new Error(`collector policy: ${policyError.message}`);
+  const effective = JSON.parse(policy);
+  const rrCache = new Map();
   return {
     policy,
-    epsilonPerDay: parsedPolicy.epsilonPerDay ?? 1,
-    validate: (text) => jsValidate(text, parsedPolicy),
+    epsilonPerDay: effective.epsilonPerDay ?? 1,
+    /**
+     * @param {string} text one report's JSON text
+     * @returns {{ ok: true, report: any } | { ok: false, code: string, message: string }}
+     */
+    validate(text) {
+      const error = mod.validateReport(text, policy);
+      if (error) return { ok: false, code: error.code, message: error.message };
+      return { ok: true, report: JSON.parse(text) };
+    },
+    /** { p, q } of k-ary RR over d values ('krr') or OUE ('oue') at ε. */
+    rrProbabilities(d, epsilon, mech) {
+      const key = `${d}|${epsilon}|${mech}`;
+      let pq = rrCache.get(key);
+      if (!pq) {
+        pq = mod.rrProbabilities(d, epsilon, mech);
+        if (pq.error) throw new Error(`rrProbabilities(${d}, ${epsilon}, ${mech}): ${pq.error.message}`);
+        if (rrCache.size > 10000) rrCache.clear();
+        rrCache.set(key, pq);
+      }
+      return pq;
+    },
+    /** Variance of one discrete Laplace draw at ε with sensitivity Δ. */
+    laplaceVariance: (epsilon, sensitivity) => mod.laplaceVariance(epsilon, sensitivity),
   };
-}
-
-const TYPES = new Set(['interests', 'campaign', 'bandit', 'engagement']);
-
-function jsValidate(text, policy) {
-  let r;
-  try {
-    r = JSON.parse(text);
-  } catch (e) {
-    return bad(`report is not JSON: ${e.message}`);
-  }
-  if (!r || typeof r !== 'object' || Array.isArray(r)) return bad('report must be an object');
-  if (r.v !== 1) return bad('report.v must be 1');
-  if (typeof r.id !== 'string' || !/^[0-9a-f]{32}$/.test(r.id)) return bad('report.id must be 32 lowercase hex characters');
-  if (typeof r.period !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(r.period) || Number.isNaN(Date.parse(r.period))) {
-    return bad('report.period must be a date YYYY-MM-DD');
-  }
-  if (!TYPES.has(r.type)) return bad('report.type must be interests, campaign, bandit or engagement');
-  if (typeof r.epsilon !== 'number' || !(r.epsilon > 0)) return bad('report.epsilon must be a positive number');
-  const allowed = policy.types?.[r.type]?.epsilon ?? 1;
-  if (r.epsilon > allowed || r.epsilon > (policy.epsilonPerDay ?? 1)) {
-    return bad(`report.epsilon ${r.epsilon} is more than the ${allowed} the policy allows for ${r.type} reports`);
-  }
-  if (typeof r.sdk !== 'string' || r.sdk.length > 32) return bad('report.sdk must be a short string');
-  if (!r.data || typeof r.data !== 'object') return bad('report.data must be an object');
-  return { ok: true, report: r };
-}
-
-function bad(message) {
-  return { ok: false, code: 'INVALID_ARGUMENT', message };
 }

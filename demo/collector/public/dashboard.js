@@ -29,9 +29,16 @@ function drawLift(lift) {
     $('lift'),
     released.map((c) => ({
       label: c.id,
-      marks: [{ value: c.lift.value, lo: c.lift.ci95[0], hi: c.lift.ci95[1], name: c.lift.relative === null ? 'lift' : `lift, ${(c.lift.relative * 100).toFixed(0)}% relative` }],
+      marks: [
+        { name: c.lift.relative === null ? 'among exposed' : `among exposed, ${(c.lift.relative * 100).toFixed(0)}% relative`, cls: 'exposed', value: c.lift.value, lo: c.lift.ci95[0], hi: c.lift.ci95[1] },
+        { name: 'intent to treat', cls: 'itt', value: c.liftItt.value, lo: c.liftItt.ci95[0], hi: c.liftItt.ci95[1] },
+      ],
     })),
-    { label: 'Lift in conversion by campaign with 95% intervals', format: pp },
+    {
+      label: 'Lift in conversion by campaign with 95% intervals',
+      format: pp,
+      legend: [{ label: 'among exposed', cls: 'exposed' }, { label: 'intent to treat', cls: 'itt' }],
+    },
   );
   // The arms behind each lift, on one scale.
   const arms = $('lift-arms') ?? Object.assign(document.createElement('figure'), { id: 'lift-arms', className: 'chart' });
