@@ -81,8 +81,6 @@ export async function ingest(store, reports) {
       cValue.push(value);
     }
   }
-  const rows = await store.transaction((tx) =>
-    tx.query(INGEST_SQL, [ids, periods, types, eps, sdks, cId, cPeriod, cType, cCell, cValue]),
-  );
+  const rows = await store.atomic(INGEST_SQL, [ids, periods, types, eps, sdks, cId, cPeriod, cType, cCell, cValue]);
   return new Set(rows.map((r) => r.id));
 }

@@ -70,6 +70,7 @@ export async function openStore({ url, log = () => {}, poolSize = 8 } = {}) {
  *   kind: 'pglite' | 'postgres',
  *   describe: string,
  *   query: (sql: string, params?: unknown[]) => Promise<any[]>,
+ *   atomic: (sql: string, params?: unknown[]) => Promise<any[]>,
  *   transaction: <T>(fn: (tx: { query: (sql: string, params?: unknown[]) => Promise<any[]>, exec: (sql: string) => Promise<void> }) => Promise<T>) => Promise<T>,
  *   close: () => Promise<void>,
  * }} Store
@@ -84,6 +85,7 @@ async function openPglite(dataDir) {
     kind: 'pglite',
     describe: dataDir ? `PGlite at ${dataDir}` : 'PGlite in memory',
     query: async (sql, params) => (await db.query(sql, params)).rows,
+    atomic: async (sql, params) => (await db.query(sql, params)).rows,
     // PGlite runs one transaction at a time (it holds its own lock), so
     // conflicts cannot happen; the retry loop is still shared for symmetry.
     transaction: (fn) =>
@@ -126,6 +128,9 @@ async function openPostgres(url, poolSize) {
     kind: 'postgres',
     describe: `PostgreSQL at ${redact(url)}`,
     query: async (sql, params) => (await pool.query(sql, params)).rows,
+    // One statement in autocommit is one transaction; retried on deadlock or
+    // serialization failure (which roll the statement back entirely).
+    atomic: (sql, params) => retrying(async () => (await pool.query(sql, params)).rows),
     transaction: (fn) =>
       retrying(async () => {
         const client = await pool.connect();

@@ -7,9 +7,9 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
 
-import { parseArgs, startCollector, CSP } from '../../demo/collector/server.mjs';
+import { createCollector, parseArgs, startCollector, CSP } from '../../demo/collector/server.mjs';
 import { openStore, parseStoreUrl } from '../../demo/collector/store.mjs';
 import { daysAgo, getJson, newId, postReports, report, storeUrls, today } from './harness.js';
 
@@ -244,4 +244,29 @@ test('the store location is read from one variable, with clear errors', () => {
   assert.throws(() => parseArgs(['--store', 'sqlite'], {}), /--store must be pglite or postgres/);
   assert.equal(today(Date.UTC(2026, 0, 2, 23)), '2026-01-02');
   assert.match(newId(), /^[0-9a-f]{32}$/);
+});
+
+test('a busy collector or a failing store answers 503 with Retry-After, and nothing is counted', async () => {
+  const validator = { epsilonPerDay: 1, validate: (text) => ({ ok: true, report: JSON.parse(text) }) };
+  let calls = 0;
+  const failing = { kind: 'pglite', atomic: async () => { calls++; throw new Error('disk full'); }, query: async () => [] };
+  const logs = [];
+  for (const [name, options] of [
+    ['busy', { maxInFlight: 0 }],
+    ['store error', {}],
+  ]) {
+    const collector = createCollector({ store: failing, validator, log: (l) => logs.push(l), ...options });
+    const server = createServer((req, res) => collector.handle(req, res, new URL(req.url, 'http://x').pathname));
+    await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const res = await postReports(`http://127.0.0.1:${server.address().port}/`, [report('engagement')]);
+      assert.equal(res.status, 503, name);
+      assert.equal(res.headers.get('retry-after'), '1', name);
+      assert.equal(res.body.error.code, 'UNAVAILABLE', name);
+    } finally {
+      await new Promise((ok) => server.close(ok));
+    }
+  }
+  assert.equal(calls, 1, 'the busy collector never reached the store');
+  assert.ok(logs.some((l) => l.includes('store_error') && l.includes('disk full')));
 });

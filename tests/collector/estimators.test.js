@@ -160,8 +160,8 @@ for (const kind of ['pglite', 'postgres']) {
         const share = truth.interests[i] / DEVICES;
         assert.ok(within(share, widen(cat.ci95, Z999 / Z95)), `${key}: true ${share}, estimated ${cat.share} ${cat.ci95}`);
         if (within(share, cat.ci95)) in95++;
-        // A CI this wide would hide nothing: at n = 5000, ε = 1 it is about ±0.03.
-        assert.ok(cat.ci95[1] - cat.ci95[0] < 0.08, `${key} interval ${cat.ci95}`);
+        // Not so wide that it hides everything: at n = 5000, ε = 1 (sd ≈ 1.9/√n) it is about ±0.055.
+        assert.ok(cat.ci95[1] - cat.ci95[0] < 0.14, `${key} interval ${cat.ci95}`);
       }
       assert.ok(in95 >= KEYS.length - 2, `${in95} of ${KEYS.length} shares inside their 95% interval`);
     });
@@ -173,12 +173,14 @@ for (const kind of ['pglite', 'postgres']) {
       );
       const { body } = await getJson(c.url, 'api/interests');
       const day = body.periods.find((p) => p.period === period);
-      const key = KEYS[0];
+      // The rarest key: noise adds the most to it (raw ≈ 0.2 for a true 0.05).
+      const key = KEYS[5];
       const raw = rows.filter((r) => JSON.parse(r.cell)[3] === key).reduce((a, r) => a + Number(r.total), 0) / DEVICES;
       const cat = day.categories.find((x) => x.key === key);
       assert.ok(!within(raw, widen(cat.ci95, Z999 / Z95)), `raw ${raw} vs ${cat.ci95}`);
-      // Doubled counts (a replay counted twice) would also be caught.
-      assert.ok(!within((2 * truth.interests[0]) / DEVICES, widen(cat.ci95, Z999 / Z95)));
+      // Doubled counts (every report counted twice) would be caught on the largest key.
+      const top = day.categories.find((x) => x.key === KEYS[0]);
+      assert.ok(!within((2 * truth.interests[0]) / DEVICES, widen(top.ci95, Z999 / Z95)));
     });
 
     test('priors are the released shares, clamped and summing to at most 1', async () => {

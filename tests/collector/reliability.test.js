@@ -158,33 +158,32 @@ async function verify(url, result) {
     assert.equal(Number(cell.total), REPORTS, 'each report counted once in the sums');
     assert.equal(Number(cell.reports), REPORTS);
     const [{ batches }] = await store.query('SELECT sum(batches)::float8 AS batches FROM budget');
-    assert.ok(Number(batches) <= REPORTS / BATCH + 0, 'a batch is charged to the budget histogram at most once');
+    assert.equal(Number(batches), REPORTS / BATCH, 'each batch ticks the budget histogram once, retries do not');
   } finally {
     await store.close();
   }
   const duplicates = [...acked.values()].filter((v) => v === 'duplicate').length;
   const line = `${REPORTS} reports in ${result.seconds.toFixed(1)} s with ${result.kills.length} SIGKILLs: ` +
     `${duplicates} acknowledged as duplicates after a retry, ${result.retries} retried requests, 0 lost, 0 double-counted`;
-  process.stderr.write(`# ${line}\n`);
   return line;
 }
 
 describe('load with the collector killed and restarted', () => {
-  test('PGlite on disk: zero lost, zero double-counted', { timeout: DEADLINE_MS + 60000 }, async () => {
+  test('PGlite on disk: zero lost, zero double-counted', { timeout: DEADLINE_MS + 60000 }, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), 'hearth-collector-'));
     try {
       const port = await freePort();
       const result = await loadTest({ port, storeArgs: ['--store', 'pglite', '--data-dir', dir], env: {} });
-      await verify(`pglite:${dir}`, result);
+      t.diagnostic(await verify(`pglite:${dir}`, result));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  test('PostgreSQL: zero lost, zero double-counted', { timeout: DEADLINE_MS + 60000 }, async () => {
+  test('PostgreSQL: zero lost, zero double-counted', { timeout: DEADLINE_MS + 60000 }, async (t) => {
     const url = await urls.postgres();
     const port = await freePort();
     const result = await loadTest({ port, storeArgs: ['--store', 'postgres'], env: { HEARTH_COLLECTOR_DATABASE_URL: url } });
-    await verify(url, result);
+    t.diagnostic(await verify(url, result));
   });
 });
