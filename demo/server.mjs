@@ -94,7 +94,19 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
   const itemsById = new Map(items.map((it) => [it.id, it]));
   const catalogBody = Buffer.from(catalogToJSON(items));
   const catalogTag = etagOf(catalogBody);
-  const mounted = collector ? await mountCollector({ log, ...collector }) : null;
+  // The collector opens its store in the background (PGlite takes seconds):
+  // the shop is up at once, /collector/ answers 503 until the store is open.
+  let mounted = null;
+  let collectorError = null;
+  const mounting = collector
+    ? mountCollector({ log, ...collector }).then(
+        (m) => (mounted = m),
+        (e) => {
+          collectorError = e;
+          log(`collector not available: ${e.message}`);
+        },
+      )
+    : null;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -106,6 +118,10 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
 
   async function handle(req, res) {
     if (mounted?.handle(req, res)) return;
+    if (mounting && !mounted && /^\/collector(\/|$)/.test(req.url)) {
+      res.setHeader('Retry-After', '2');
+      return send(req, res, 503, 'text/plain; charset=utf-8', collectorError ? `Collector unavailable: ${collectorError.message}\n` : 'Collector starting, retry in a moment\n');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return send(req, res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n');
@@ -165,6 +181,7 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
       });
     });
   } catch (e) {
+    await mounting;
     await mounted?.close();
     throw e;
   }
@@ -172,12 +189,16 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
   return {
     url: `http://${host}:${actualPort}/`,
     port: actualPort,
-    collectorUrl: mounted ? `http://${host}:${actualPort}${mounted.prefix}/` : null,
+    collectorUrl: collector ? `http://${host}:${actualPort}/collector/` : null,
+    /** Resolves once the collector's store is open (or failed to open). */
+    collectorReady: mounting ?? Promise.resolve(),
     close: () =>
       new Promise((ok) => {
         server.close(() => ok());
         server.closeAllConnections();
-      }).then(() => mounted?.close()),
+      })
+        .then(() => mounting)
+        .then(() => mounted?.close()),
   };
 }
 

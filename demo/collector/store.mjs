@@ -13,7 +13,7 @@
 //   pglite:/some/dir                PGlite with its data directory on disk
 //   postgres://user@host:port/db    PostgreSQL (also postgresql://)
 
-import { readdir, readFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, mkdir, open, unlink } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -76,10 +76,54 @@ export async function openStore({ url, log = () => {}, poolSize = 8 } = {}) {
  * }} Store
  */
 
+/**
+ * PGlite has no postmaster to refuse a second process on the same data
+ * directory, and two would corrupt it: a lock file holding the owner's pid
+ * does. A lock left by a dead process (SIGKILL, crash) is taken over.
+ */
+async function lockDataDir(dataDir) {
+  const path = join(dataDir, 'hearth-collector.lock');
+  for (let attempt = 0; attempt < 3; ++attempt) {
+    try {
+      const fh = await open(path, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return async () => {
+        await unlink(path).catch(() => {});
+      };
+    } catch (e) {
+      if (e.code !== 'EEXIST') throw e;
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      let alive = false;
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid) {
+        try {
+          process.kill(pid, 0);
+          alive = true;
+        } catch (err) {
+          alive = err.code === 'EPERM';
+        }
+      }
+      if (alive) throw new Error(`PGlite data directory ${dataDir} is in use by process ${pid}; stop it or use another --data-dir`);
+      await unlink(path).catch(() => {});
+    }
+  }
+  throw new Error(`could not lock PGlite data directory ${dataDir}`);
+}
+
 async function openPglite(dataDir) {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (dataDir) await mkdir(dataDir, { recursive: true });
-  const db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  let unlock = async () => {};
+  if (dataDir) {
+    await mkdir(dataDir, { recursive: true });
+    unlock = await lockDataDir(dataDir);
+  }
+  let db;
+  try {
+    db = dataDir ? await PGlite.create(dataDir) : await PGlite.create();
+  } catch (e) {
+    await unlock();
+    throw e;
+  }
   let closed = false;
   return {
     kind: 'pglite',
@@ -97,7 +141,11 @@ async function openPglite(dataDir) {
     close: async () => {
       if (closed) return;
       closed = true;
-      await db.close();
+      try {
+        await db.close();
+      } finally {
+        await unlock();
+      }
     },
   };
 }

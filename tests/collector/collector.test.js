@@ -11,6 +11,7 @@ import { createServer, request } from 'node:http';
 
 import { createCollector, parseArgs, startCollector, CSP } from '../../demo/collector/server.mjs';
 import { openStore, parseStoreUrl } from '../../demo/collector/store.mjs';
+import { startServer } from '../../demo/server.mjs';
 import { daysAgo, getJson, newId, postReports, report, storeUrls, today } from './harness.js';
 
 const urls = storeUrls();
@@ -269,4 +270,40 @@ test('a busy collector or a failing store answers 503 with Retry-After, and noth
   }
   assert.equal(calls, 1, 'the busy collector never reached the store');
   assert.ok(logs.some((l) => l.includes('store_error') && l.includes('disk full')));
+});
+
+test('the demo server mounts the collector under /collector/', async () => {
+  const demo = await startServer({ port: 0, collector: { url: await urls.postgres(), k: 1 } });
+  try {
+    await demo.collectorReady;
+    assert.equal(demo.collectorUrl, `${demo.url}collector/`);
+    const bare = await fetch(`${demo.url}collector`, { redirect: 'manual' });
+    assert.equal(bare.status, 308);
+    assert.equal(bare.headers.get('location'), '/collector/');
+    const page = await fetch(demo.collectorUrl);
+    assert.equal(page.status, 200);
+    assert.match(await page.text(), /Hearth collector/);
+    const r = report('interests');
+    const res = await postReports(demo.collectorUrl, [r]);
+    assert.deepEqual(res.body, { accepted: [r.id], duplicates: [], rejected: [] });
+    assert.equal((await getJson(demo.collectorUrl, 'priors')).status, 200);
+    // The storefront itself is unchanged.
+    assert.equal((await fetch(`${demo.url}catalog.json`)).status, 200);
+  } finally {
+    await demo.close();
+  }
+});
+
+test('a second collector process cannot open the same PGlite data directory', async () => {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-lock-'));
+  try {
+    // A live process (this one's parent) holds it: refused with a clear message.
+    writeFileSync(join(dir, 'hearth-collector.lock'), String(process.ppid));
+    await assert.rejects(openStore({ url: `pglite:${dir}` }), /is in use by process/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -90,16 +90,17 @@ function drawDays(stats) {
 
 function drawBudget(stats) {
   if (!stats.budgetSpent.length) return empty($('budget'));
-  const step = 0.1;
   const perDay = stats.server.epsilonPerDay;
   const maxEps = Math.max(perDay, ...stats.budgetSpent.map((b) => b.epsilon));
-  const bins = Math.ceil(maxEps / step + 1e-9) + 1;
-  const cols = Array.from({ length: bins }, (_, i) => ({ label: (i * step).toFixed(1), values: { syncs: 0 } }));
+  // About 20 bins whatever the range; 0.05 ε at the finest.
+  const step = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50].find((s) => maxEps / s <= 24) ?? maxEps / 20;
+  const bins = Math.floor(maxEps / step + 1e-9) + 1;
+  const cols = Array.from({ length: bins }, (_, i) => ({ label: `${+(i * step).toFixed(2)}`, values: { syncs: 0 } }));
   for (const b of stats.budgetSpent) cols[Math.min(bins - 1, Math.round(b.epsilon / step))].values.syncs += b.syncs;
   columns($('budget'), cols, {
     label: 'Distribution of epsilon spent per device per day',
     series: ['syncs'],
-    limit: { at: perDay / step + 0.5, label: `allowed ε/day = ${perDay}` },
+    limit: { at: perDay / step + 1, label: `allowed ε per day: ${perDay}` },
   });
 }
 
