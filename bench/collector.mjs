@@ -10,6 +10,7 @@
 // numbers are what one Node process sustains for both sides.
 
 import { mkdtempSync, rmSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -103,6 +104,7 @@ export async function benchCollector({ reports: n = 20000, progress = () => {} }
       'Each request: wasm validation of every report, then one SQL statement (insert ids, upsert cell sums, budget histogram) committed before the answer.',
       'Report mix as the default policy draws it: 50% interests (k-RR, 7 cells each), 40% campaign (3 cells), 5% bandit (12), 5% engagement (7).',
       'The load client runs in the collector process; PostgreSQL runs with fsync=off (a throwaway test cluster), PGlite with its defaults.',
+      `Load average at the end: ${loadavg().map((x) => x.toFixed(1)).join(' ')} (other work on the machine lowers these numbers).`,
     ],
   };
 }
