@@ -95,6 +95,18 @@ export interface HearthOptions {
   wasmBinary?: Uint8Array | ArrayBuffer;
   /** Maps `hearth_wasm.wasm` to its URL (default: next to `hearth_wasm.mjs`). */
   locateFile?: (path: string, prefix: string) => string;
+  /** Starting consent for purposes never decided before (a stored decision stands). Default: personalization and gamification granted, measurement pending. */
+  consent?: Partial<Record<ConsentPurpose, ConsentState>>;
+  /** Collector base URL: reports go to `${endpoint}/reports`. Without it nothing is ever sent. */
+  endpoint?: string;
+  /** Privacy policy (ε per day and per report type); see docs/privacy.md. */
+  privacy?: PrivacyPolicy;
+  /** Automatic sync: on by default when `endpoint` is set. */
+  sync?: SyncOptions;
+  /** fetch() used by sync (default: globalThis.fetch). */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Apply Global Privacy Control (navigator.globalPrivacyControl → measurement denied) at start. Default true. */
+  respectGpc?: boolean;
 }
 
 /** One event. Strings must be strings; numbers must be finite. */
@@ -281,6 +293,10 @@ export interface HearthEvents {
   change: { revision: number };
   /** A storage failure, or saved state that could not be restored (kept under `${key}:corrupt`). */
   error: HearthError;
+  /** Consent changed (consent.set() and the GPC / Consent Mode / TCF helpers). */
+  consent: ConsentSnapshot;
+  /** A sync round finished or will be retried. */
+  sync: { status: 'ok' | 'retry'; acked?: number; rejected?: number; queued?: number; httpStatus?: number; error?: string };
 }
 
 /** A Hearth instance: one user's profile on this device. Create with `createHearth()`. */
@@ -320,6 +336,12 @@ export interface Hearth {
   /** Subscribes; returns a function that unsubscribes. */
   on<E extends keyof HearthEvents>(event: E, listener: (payload: HearthEvents[E]) => void): () => void;
   off<E extends keyof HearthEvents>(event: E, listener: (payload: HearthEvents[E]) => void): void;
+  /** Consent per purpose. */
+  readonly consent: Consent;
+  /** What the next sync would send, and the privacy budget. */
+  readonly privacy: Privacy;
+  /** Sends the consented reports now. Makes no request unless measurement is granted. */
+  sync(): Promise<SyncResult>;
 }
 
 /**
@@ -335,3 +357,126 @@ export interface Hearth {
  * promise resolves.
  */
 export function createHearth(options?: HearthOptions): Promise<Hearth>;
+
+// ---- Consent, private reports and sync (docs/privacy.md) --------------------
+
+export type ConsentPurpose = 'personalization' | 'gamification' | 'measurement';
+export type ConsentState = 'granted' | 'pending' | 'denied';
+export type ConsentSource = 'api' | 'gpc' | 'consent_mode' | 'tcf' | 'default';
+
+export interface PurposeConsent {
+  state: ConsentState;
+  /** When it was decided (ms); null when never. */
+  ts: number | null;
+  source: ConsentSource;
+}
+
+export type ConsentSnapshot = Record<ConsentPurpose, PurposeConsent>;
+
+export interface Consent {
+  get(): ConsentSnapshot;
+  /** Records decisions; personalization denied erases the profile in memory and on disk at once. Emits 'consent'. */
+  set(values: Partial<Record<ConsentPurpose, ConsentState>>, options?: { source?: ConsentSource }): ConsentSnapshot;
+  /** navigator.globalPrivacyControl === true → measurement denied (source 'gpc'). */
+  applyGlobalPrivacyControl(): ConsentSnapshot;
+  /** Google Consent Mode v2 fields → purposes (source 'consent_mode'). */
+  applyConsentMode(fields: ConsentModeFields): ConsentSnapshot;
+  /** IAB TCF v2 tcData → purposes (source 'tcf'). */
+  applyTcf(tcData: TcfData): ConsentSnapshot;
+}
+
+export interface ConsentModeFields {
+  personalization_storage?: 'granted' | 'denied';
+  analytics_storage?: 'granted' | 'denied';
+  ad_user_data?: 'granted' | 'denied';
+  ad_personalization?: 'granted' | 'denied';
+  functionality_storage?: 'granted' | 'denied';
+}
+
+export interface TcfData {
+  gdprApplies?: boolean;
+  purpose?: { consents?: Record<string | number, boolean> };
+}
+
+export function consentFromGlobalPrivacyControl(nav: { globalPrivacyControl?: unknown } | null | undefined): { measurement?: 'denied' };
+export function consentFromConsentMode(fields: ConsentModeFields | null | undefined): Partial<Record<ConsentPurpose, 'granted' | 'denied'>>;
+export function consentFromTcf(tcData: TcfData | null | undefined): Partial<Record<ConsentPurpose, 'granted' | 'denied'>>;
+
+export type ReportType = 'interests' | 'campaign' | 'bandit' | 'engagement';
+
+/** One report on the wire (docs/privacy.md has the `data` shapes). */
+export interface WireReport {
+  v: 1;
+  id: string;
+  period: string;
+  type: ReportType;
+  epsilon: number;
+  sdk: string;
+  data:
+    | { mech: 'krr'; keys: string[]; value: number }
+    | { mech: 'oue'; keys: string[]; bits: string }
+    | { campaigns: Array<{ id: string; arm: 'treatment' | 'holdout'; value: 0 | 1 | 2 }> }
+    | { shows: number[]; clicks: number[] }
+    | { counts: number[] };
+}
+
+export interface LedgerEntry {
+  ts: number;
+  period: string;
+  type: ReportType;
+  epsilon: number;
+  reportId: string;
+}
+
+export interface PrivacyReport {
+  /** Exactly what the next sync would POST (empty when measurement is not granted). */
+  next: { bytes: number; body: string; reports: WireReport[] };
+  budget: { period: string; epsilon: number; spent: number; remaining: number; ledger: LedgerEntry[] };
+}
+
+export interface PrivacyPolicy {
+  epsilonPerDay?: number;
+  maxReportsPerDay?: number;
+  interestsMechanism?: 'auto' | 'krr' | 'oue';
+  maxCampaigns?: number;
+  types?: Partial<Record<ReportType, { epsilon?: number; weight?: number }>>;
+}
+
+export interface Privacy {
+  report(): PrivacyReport;
+  policy(): Required<Omit<PrivacyPolicy, 'types'>> & { types: Record<ReportType, { epsilon: number; weight: number }> };
+}
+
+export interface SyncOptions {
+  auto?: boolean;
+  /** Between successful rounds (ms, default one hour). */
+  interval?: number;
+  /** Backoff: uniform in [0, min(retryMax, retryBase · 2^failures)]. */
+  retryBase?: number;
+  retryMax?: number;
+  /** First automatic round after start (ms). */
+  startDelay?: number;
+}
+
+export interface SyncResult {
+  status: 'ok' | 'idle' | 'skipped' | 'retry';
+  reason?: string;
+  sent: number;
+  acked: number;
+  rejected: number;
+  queued: number;
+}
+
+/** The collector's side of the privacy core (same wasm, no engine). */
+export interface PrivacyTools {
+  /** null when valid, else { code, message } naming the field. */
+  validateReport(text: string, policy?: PrivacyPolicy | string): { code: HearthErrorCode; message: string } | null;
+  /** p and q of randomized response at ε: k-ary over d values, or OUE. */
+  rrProbabilities(d: number, epsilon: number, mech?: 'krr' | 'oue'): { p: number; q: number };
+  /** Variance 2a/(1-a)^2, a = exp(-ε/Δ). */
+  laplaceVariance(epsilon: number, sensitivity: number): number;
+}
+
+export function createPrivacyTools(options?: { wasmBinary?: Uint8Array | ArrayBuffer; locateFile?: (path: string, prefix: string) => string }): Promise<PrivacyTools>;
+/** Internal: tools over an already loaded module. */
+export function privacyTools(module: unknown): PrivacyTools;

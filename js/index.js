@@ -13,6 +13,7 @@ import { createHearthWith, defaultEnv, isNode } from './internal/hearth.js';
 import { createModuleLoader } from './internal/loader.js';
 
 export { HearthError };
+export { consentFromConsentMode, consentFromGlobalPrivacyControl, consentFromTcf } from './internal/consent.js';
 
 /** The package version; equals the wasm module's version() and the repository's VERSION file. */
 export const version = '0.1.0';
@@ -45,4 +46,37 @@ const loadModule = createModuleLoader(
  */
 export function createHearth(options) {
   return createHearthWith(loadModule, options, defaultEnv());
+}
+
+/**
+ * The privacy core without an engine, for a collector: the same report
+ * validator and estimator constants the device uses (docs/privacy.md).
+ * @param {{ wasmBinary?: Uint8Array | ArrayBuffer, locateFile?: Function }} [options]
+ * @returns {Promise<import('./index.js').PrivacyTools>}
+ */
+export async function createPrivacyTools(options = {}) {
+  const M = await loadModule(options);
+  return privacyTools(M);
+}
+
+/** @param {any} M */
+export function privacyTools(M) {
+  return Object.freeze({
+    /** null when valid, else { code, message } naming the field. */
+    validateReport(/** @type {string} */ text, /** @type {object | string | undefined} */ policy) {
+      if (typeof text !== 'string') return { code: 'INVALID_ARGUMENT', message: 'report must be JSON text' };
+      const json = policy === undefined ? '' : typeof policy === 'string' ? policy : JSON.stringify(policy);
+      return M.validateReport(text, json);
+    },
+    /** { p, q } of k-ary randomized response over d values ('krr') or OUE ('oue') at ε. */
+    rrProbabilities(/** @type {number} */ d, /** @type {number} */ epsilon, /** @type {'krr' | 'oue'} */ mech = 'krr') {
+      const r = M.rrProbabilities(d, epsilon, mech);
+      if (r.error) throw new HearthError(r.error.code, r.error.message);
+      return r;
+    },
+    /** Variance 2a/(1-a)^2, a = exp(-ε/Δ), of the discrete Laplace noise. */
+    laplaceVariance(/** @type {number} */ epsilon, /** @type {number} */ sensitivity) {
+      return M.laplaceVariance(epsilon, sensitivity);
+    },
+  });
 }

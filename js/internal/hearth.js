@@ -12,16 +12,19 @@ import { createIndexedDBStorage } from '../storage/indexeddb.js';
 import { isStorageAdapter } from '../storage/index.js';
 import { createLocalStorage } from '../storage/local.js';
 import { createMemoryStorage } from '../storage/memory.js';
+import { INIT as CONSENT_INIT, createConsentApi, normalizeConsentValues } from './consent.js';
+import { SyncClient, createPrivacyApi, normalizeSyncOptions } from './sync.js';
 
 const TOKEN = Symbol('hearth.constructor');
 const RESTORE = Symbol('hearth.restore');
 
-const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'seed', 'autosave', 'wasmBinary', 'locateFile'];
+const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'seed', 'autosave', 'wasmBinary', 'locateFile',
+  'consent', 'endpoint', 'privacy', 'sync', 'fetch', 'respectGpc'];
 const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased', 'context'];
 const CONTEXT_KEYS = ['hour', 'weekday', 'weather', 'distanceKm'];
 const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal'];
-const LISTENER_EVENTS = ['change', 'error'];
+const LISTENER_EVENTS = ['change', 'error', 'consent', 'sync'];
 const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
 const MAX_KEY_LENGTH = 200;
 // A burst of mutations postpones the autosave at most this many delays.
@@ -214,6 +217,7 @@ function normalizeOptions(options, env) {
   if (o.locateFile !== undefined && typeof o.locateFile !== 'function') {
     throw invalidArgument('options.locateFile must be a function (path, prefix) => URL string');
   }
+  const privacy = normalizePrivacyOptions(o);
 
   // A synchronous localStorage "tail" backs up adapters whose writes may not
   // finish while the page unloads (IndexedDB, host adapters).
@@ -232,6 +236,33 @@ function normalizeOptions(options, env) {
     autosave,
     wasmBinary: o.wasmBinary,
     locateFile: o.locateFile,
+    ...privacy,
+  };
+}
+
+/**
+ * consent, endpoint, privacy (policy), sync, fetch, respectGpc: see
+ * js/internal/consent.js, js/internal/sync.js and docs/privacy.md.
+ * @param {Record<string, any>} o
+ */
+function normalizePrivacyOptions(o) {
+  const consent = o.consent === undefined ? undefined : normalizeConsentValues(o.consent, 'options.consent');
+  let privacyJson = null;
+  if (o.privacy !== undefined) {
+    if (o.privacy === null || typeof o.privacy !== 'object' || Array.isArray(o.privacy)) {
+      throw invalidArgument('options.privacy must be a privacy policy object such as { epsilonPerDay: 1 } (docs/privacy.md)');
+    }
+    privacyJson = JSON.stringify(o.privacy);
+  }
+  if (o.fetch !== undefined && typeof o.fetch !== 'function') throw invalidArgument('options.fetch must be a fetch-compatible function');
+  if (o.respectGpc !== undefined && typeof o.respectGpc !== 'boolean') throw invalidArgument('options.respectGpc must be a boolean');
+  const g = /** @type {any} */ (globalThis);
+  return {
+    consent,
+    privacyJson,
+    sync: normalizeSyncOptions(o.endpoint, o.sync),
+    fetch: o.fetch ?? (typeof g.fetch === 'function' ? g.fetch.bind(g) : null),
+    respectGpc: o.respectGpc ?? true,
   };
 }
 
@@ -332,7 +363,11 @@ export class Hearth {
   /** @type {Promise<void> | null} */ #queued = null;
   /** @type {Map<string, Set<Function>>} */ #listeners = new Map();
   /** @type {HearthError[]} */ #pendingErrors = [];
-  #onPageHide = () => this.#flushOnHide();
+  /** @type {SyncClient} */ #sync;
+  #onPageHide = () => {
+    this.#flushOnHide();
+    this.#sync.onPageHide();
+  };
   #onVisibility = () => {
     if (this.#env.document?.visibilityState === 'hidden') this.#flushOnHide();
   };
@@ -430,7 +465,49 @@ export class Hearth {
       },
     });
     Object.freeze(profile);
+
+    // Consent, private reports and sync (js/internal/consent.js, sync.js).
+    const g = /** @type {any} */ (globalThis);
+    const bridge = {
+      call: (/** @type {any} */ fn) => this.#call(fn),
+      mutate: (/** @type {any} */ fn) => this.#mutate(fn),
+      now: () => this.#nowMs(),
+      emit: (/** @type {string} */ event, /** @type {unknown} */ payload) => this.#emit(event, payload),
+      persistNow: () => this.#persistNow(),
+      save: async () => {
+        if (this.#closed) return false;
+        await this.#enqueueSave();
+        if (this.#closed) return false;
+        this.#refreshRevision();
+        return !this.#isDirty();
+      },
+      storageAllowed: () => this.#storageAllowed(),
+      navigator: () => g.navigator ?? null,
+      setTimeout: (/** @type {() => void} */ fn, /** @type {number} */ ms) => env.setTimeout(fn, ms),
+      clearTimeout: (/** @type {unknown} */ t) => env.clearTimeout(t),
+      random: /** @type {any} */ (env).random ?? Math.random,
+      fetch: opts.fetch,
+      sendBeacon: typeof g.navigator?.sendBeacon === 'function' ? g.navigator.sendBeacon.bind(g.navigator) : null,
+    };
+    /** Consent per purpose: get(), set({ measurement: 'granted' }), and the GPC / Consent Mode / TCF helpers. */
+    this.consent = createConsentApi(bridge);
+    /** What the next sync would send and the privacy budget left. */
+    this.privacy = createPrivacyApi(bridge);
+    this.#sync = new SyncClient(bridge, opts.sync);
+    if (opts.privacyJson !== null) {
+      const err = M.setPrivacyPolicy(engine, opts.privacyJson);
+      if (err) throw new HearthError(err.code, `options.privacy: ${err.message}`);
+    }
     this.#lastRevision = this.#call((M, e) => e.revision());
+  }
+
+  /**
+   * Sends the consented reports now (see js/internal/sync.js). Never sends
+   * anything unless measurement is granted.
+   */
+  sync() {
+    this.#assertOpen();
+    return this.#sync.sync();
   }
 
   /** 'restoring' | 'ready' | 'memory-only' | 'closed' */
@@ -641,13 +718,14 @@ export class Hearth {
     const { adapter, key, ownsAdapter } = this.#opts;
     /** @type {Uint8Array | null} */
     let last = null;
-    if (this.#status !== 'restoring' && this.#writable && this.#isDirty() && !brokenModules.has(this.#M)) {
+    if (this.#status !== 'restoring' && this.#writable && this.#isDirty() && !brokenModules.has(this.#M) && this.#storageAllowed()) {
       try {
         last = this.#M.exportState(this.#engine);
       } catch {
         last = null;
       }
     }
+    this.#sync.stop();
     this.#closed = true;
     this.#status = 'closed';
     this.#cancelTimer();
@@ -670,7 +748,7 @@ export class Hearth {
    * @returns {() => void} unsubscribes
    */
   on(event, fn) {
-    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change' or 'error'`);
+    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change', 'error', 'consent' or 'sync'`);
     if (typeof fn !== 'function') throw invalidArgument('on(event, fn): fn must be a function');
     this.#assertOpen();
     let set = this.#listeners.get(event);
@@ -689,8 +767,16 @@ export class Hearth {
 
   // ---- internals ---------------------------------------------------------
 
-  /** Restores the state at start (options.snapshot, or storage + tail). */
+  /** Restores the state, then applies the start-up consent and starts sync. */
   async [RESTORE]() {
+    await this.#restoreState();
+    if (this.#closed) return;
+    this.consent[CONSENT_INIT](this.#opts.consent, this.#opts.respectGpc);
+    this.#sync.start();
+  }
+
+  /** Restores the state at start (options.snapshot, or storage + tail). */
+  async #restoreState() {
     const { snapshot, adapter, key, tailStore } = this.#opts;
     if (snapshot) {
       const err = this.#M.restoreState(this.#engine, snapshot);
@@ -1031,7 +1117,7 @@ export class Hearth {
    * @returns {Promise<boolean>} whether storage now holds the current state
    */
   async #writeNow(force) {
-    if (this.#closed || !this.#writable || brokenModules.has(this.#M)) return false;
+    if (this.#closed || !this.#writable || brokenModules.has(this.#M) || !this.#storageAllowed()) return false;
     const revision = this.#refreshRevision();
     if (!force && revision === this.#savedRevision) return true;
     const { adapter, key, tailStore } = this.#opts;
@@ -1080,7 +1166,7 @@ export class Hearth {
    * chance): write synchronously what can be written synchronously.
    */
   #flushOnHide() {
-    if (this.#closed || !this.#writable || brokenModules.has(this.#M)) return;
+    if (this.#closed || !this.#writable || brokenModules.has(this.#M) || !this.#storageAllowed()) return;
     this.#refreshRevision();
     if (!this.#isDirty()) return;
     this.#cancelTimer();
@@ -1114,6 +1200,41 @@ export class Hearth {
       },
     );
     this.#inflight = this.#inflight.then(() => write);
+  }
+
+  /**
+   * Consent: nothing is written while personalization or gamification is
+   * pending (compute in memory only).
+   */
+  #storageAllowed() {
+    const c = this.#M.consentGet(this.#engine);
+    return c.personalization.state !== 'pending' && c.gamification.state !== 'pending';
+  }
+
+  /**
+   * A revocation takes effect on disk at once: the new (erased) state is
+   * written now, or, when writes are held back, the stored copy is deleted.
+   */
+  #persistNow() {
+    if (this.#closed || !this.#writable || brokenModules.has(this.#M)) return this.#inflight;
+    this.#cancelTimer();
+    if (this.#storageAllowed()) {
+      this.#refreshRevision();
+      this.#savedRevision = NaN; // force the write
+      this.#flushOnHide();
+      return this.#inflight;
+    }
+    const { adapter, key, tailStore } = this.#opts;
+    const p = this.#inflight.then(async () => {
+      try {
+        tailStore?.removeItem(`${key}:tail`);
+        await adapter.delete(key);
+      } catch (e) {
+        this.#storageFailed(wrapStorageError(e, 'erase'));
+      }
+    });
+    this.#inflight = p;
+    return p;
   }
 
   /** @param {HearthError} err */

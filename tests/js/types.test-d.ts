@@ -163,3 +163,48 @@ async function recommendations() {
   void p;
 }
 void recommendations;
+
+// ---- consent, privacy, sync ----
+import {
+  consentFromConsentMode,
+  consentFromTcf,
+  createPrivacyTools,
+  type ConsentSnapshot,
+  type PrivacyReport,
+  type SyncResult,
+} from 'hearth';
+
+async function privacyTypes(h: Hearth) {
+  const withConsent = await createHearth({
+    consent: { personalization: 'pending', measurement: 'granted' },
+    endpoint: '/hearth',
+    privacy: { epsilonPerDay: 1, types: { interests: { epsilon: 1, weight: 0.5 } } },
+    sync: { auto: true, interval: 3_600_000 },
+    respectGpc: true,
+  });
+  const c: ConsentSnapshot = h.consent.set({ measurement: 'granted' }, { source: 'api' });
+  const state: 'granted' | 'pending' | 'denied' = c.measurement.state;
+  const ts: number | null = c.personalization.ts;
+  h.consent.applyConsentMode({ analytics_storage: 'granted', ad_user_data: 'denied' });
+  h.consent.applyTcf({ gdprApplies: true, purpose: { consents: { 1: true } } });
+  const m = consentFromConsentMode({ personalization_storage: 'denied' }).personalization;
+  const t = consentFromTcf({ gdprApplies: false });
+  const r: PrivacyReport = h.privacy.report();
+  const bytes: number = r.next.bytes;
+  const left: number = r.budget.remaining;
+  const firstId: string | undefined = r.budget.ledger[0]?.reportId;
+  const s: SyncResult = await h.sync();
+  h.on('consent', (snap) => snap.gamification.source);
+  h.on('sync', (e) => e.status);
+  const tools = await createPrivacyTools();
+  const err = tools.validateReport('{}', { epsilonPerDay: 1 });
+  const pq: { p: number; q: number } = tools.rrProbabilities(9, 1, 'krr');
+  // @ts-expect-error: not a purpose
+  h.consent.set({ marketing: 'granted' });
+  // @ts-expect-error: not a state
+  h.consent.set({ measurement: 'yes' });
+  // @ts-expect-error: not a source
+  h.consent.set({ measurement: 'granted' }, { source: 'cookie' });
+  return [withConsent, state, ts, m, t, bytes, left, firstId, s, err, pq];
+}
+void privacyTypes;

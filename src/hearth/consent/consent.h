@@ -2,7 +2,7 @@
 // given. The engine consults it on every call that keeps, uses or sends data.
 //
 // Example:
-//   hearth::Consent consent;                       // everything pending
+//   hearth::Consent consent;                       // on-device granted, measurement pending
 //   consent.Set(hearth::Purpose::kMeasurement, hearth::ConsentState::kGranted,
 //               hearth::ConsentSource::kApi, now_ms);
 //   if (consent.granted(hearth::Purpose::kMeasurement)) { /* build reports */ }
@@ -16,6 +16,9 @@
 //                    while it is granted; denying it drops unsent reports.
 // Pending means "not asked yet / no answer": the engine computes in memory as
 // if granted, and the JS layer writes nothing to storage and sends nothing.
+// A fresh Consent (source "default", no timestamp) keeps the on-device
+// purposes granted and measurement pending: what an SDK that never sends
+// anything unasked has always done. Hosts that must ask first set pending.
 #ifndef HEARTH_CONSENT_CONSENT_H_
 #define HEARTH_CONSENT_CONSENT_H_
 
@@ -67,7 +70,10 @@ class Consent {
   bool operator==(const Consent& o) const;
 
  private:
-  std::array<PurposeConsent, kPurposes> purposes_{};
+  std::array<PurposeConsent, kPurposes> purposes_{
+      PurposeConsent{ConsentState::kGranted, -1, ConsentSource::kDefault},
+      PurposeConsent{ConsentState::kGranted, -1, ConsentSource::kDefault},
+      PurposeConsent{ConsentState::kPending, -1, ConsentSource::kDefault}};
 };
 
 }  // namespace hearth

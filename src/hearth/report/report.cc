@@ -366,7 +366,7 @@ absl::StatusOr<Report> ParseReport(std::string_view json) {
   od::document doc;
   od::object obj;
   if (parser.iterate(padded).get(doc) || doc.get_object().get(obj))
-    return absl::InvalidArgumentError("report must be a JSON object");
+    return absl::InvalidArgumentError("report must be one JSON object (invalid JSON or trailing content)");
   Report r;
   enum : unsigned { kV = 1, kId = 2, kPeriod = 4, kType = 8, kEps = 16, kSdk = 32, kData = 64 };
   unsigned have = 0;

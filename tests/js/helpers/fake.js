@@ -52,6 +52,11 @@ export function createFakeModule() {
       this.dislikes = [];
       this.items = new Set();
       this.err = null;
+      this.consent = {
+        personalization: { state: 'granted', ts: null, source: 'default' },
+        gamification: { state: 'granted', ts: null, source: 'default' },
+        measurement: { state: 'pending', ts: null, source: 'default' },
+      };
       M.lastEngine = this;
     }
     #use(name) {
@@ -228,6 +233,15 @@ export function createFakeModule() {
       engine.ids.clear();
       engine.rev++;
     },
+    consentGet(engine) {
+      return structuredClone(engine.consent);
+    },
+    consentSet(engine, purpose, state, source, now) {
+      engine.consent[purpose] = { state, ts: now, source };
+      engine.rev++;
+      return null;
+    },
+    setPrivacyPolicy: () => null,
     version: () => '0.1.0',
     memoryStats: () => ({ allocated: 0, heapSize: 0 }),
   });
