@@ -10,36 +10,31 @@
 //   core.validate('{"v":1,"id":"…",…}')   // { ok: true, report } | { ok: false, code, message }
 //   core.rrProbabilities(3, 0.5, 'krr')   // { p, q }
 
-import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The `hearth` package's js/ directory, found as an app would find it. */
-function packageJsDir() {
-  return dirname(fileURLToPath(import.meta.resolve('hearth')));
-}
+import { createPrivacyTools } from 'hearth';
 
 /**
- * Loads the core (release wasm in js/wasm/ unless `wasmDir` says otherwise)
- * and checks the policy once, so a bad policy stops the collector at start.
- * @param {{ policy?: string, wasmDir?: string }} [options] policy JSON (docs/privacy.md); '{}' = defaults
+ * Loads the core through the package's public `createPrivacyTools()` (release
+ * wasm from js/wasm/, found the way an app finds it) and checks the policy
+ * once, so a bad policy stops the collector at start.
+ * @param {{ policy?: string }} [options] policy JSON (docs/privacy.md); '{}' = defaults
  */
-export async function loadValidator({ policy = process.env.HEARTH_COLLECTOR_POLICY ?? '{}', wasmDir } = {}) {
-  const dir = wasmDir ?? join(packageJsDir(), 'wasm');
-  let mod;
+export async function loadValidator({ policy = process.env.HEARTH_COLLECTOR_POLICY ?? '{}' } = {}) {
+  let tools;
   try {
-    const { default: factory } = await import(join(dir, 'hearth_wasm.mjs'));
-    mod = await factory({ wasmBinary: await readFile(join(dir, 'hearth_wasm.wasm')) });
+    tools = await createPrivacyTools();
   } catch (e) {
-    throw new Error(`cannot load the Hearth core from ${dir} (${e.message}); build it with 'bash scripts/build.sh wasm'`, { cause: e });
+    throw new Error(`cannot load the Hearth core (${e.message}); build it with 'bash scripts/build.sh wasm'`, { cause: e });
   }
-  if (typeof mod.validateReport !== 'function' || typeof mod.rrProbabilities !== 'function') {
-    throw new Error(`the Hearth core in ${dir} has no validateReport/rrProbabilities (an older build): run 'bash scripts/build.sh wasm'`);
-  }
+  const mod = tools;
   // The core's own reading of the policy: defaults filled in, or an error.
+  let effective;
+  try {
+    effective = JSON.parse(policy);
+  } catch (e) {
+    throw new Error(`collector policy is not JSON: ${e.message}`);
+  }
   const policyError = mod.validateReport('', policy);
   if (policyError && /privacy policy/.test(policyError.message)) throw new Error(`collector policy: ${policyError.message}`);
-  const effective = JSON.parse(policy);
   const rrCache = new Map();
   return {
     policy,
@@ -59,7 +54,6 @@ export async function loadValidator({ policy = process.env.HEARTH_COLLECTOR_POLI
       let pq = rrCache.get(key);
       if (!pq) {
         pq = mod.rrProbabilities(d, epsilon, mech);
-        if (pq.error) throw new Error(`rrProbabilities(${d}, ${epsilon}, ${mech}): ${pq.error.message}`);
         if (rrCache.size > 10000) rrCache.clear();
         rrCache.set(key, pq);
       }
