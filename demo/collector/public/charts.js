@@ -130,7 +130,7 @@ export function columns(figure, cols, { label, series = ['value'], yFormat = (v)
   const height = 260;
   const left = 48;
   const right = 12;
-  const top = legend && series.length > 1 ? 26 : 10;
+  const top = (legend && series.length > 1) || limit ? 26 : 10;
   const bottom = 40;
   const svg = svgIn(figure, width, height, label);
   const totals = cols.map((c) => series.reduce((a, s) => a + (c.values[s] ?? 0), 0));
@@ -160,7 +160,8 @@ export function columns(figure, cols, { label, series = ['value'], yFormat = (v)
   if (limit) {
     const lx = left + slot * limit.at;
     el('line', { class: 'limit', x1: lx, x2: lx, y1: top, y2: height - bottom }, svg);
-    el('text', { x: lx + 4, y: top + 12 }, svg, limit.label);
+    const onRight = lx > width * 0.6;
+    el('text', { x: onRight ? lx - 4 : lx + 4, y: top - 10, 'text-anchor': onRight ? 'end' : 'start' }, svg, limit.label);
   }
   if (legend && series.length > 1) {
     const g = el('g', { class: 'legend' }, svg);

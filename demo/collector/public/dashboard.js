@@ -7,6 +7,7 @@ const $ = (id) => document.getElementById(id);
 const pct = (v) => `${(v * 100).toFixed(1)}%`;
 const pp = (v) => `${v >= 0 ? '+' : ''}${(v * 100).toFixed(1)} pp`;
 const TYPES = ['interests', 'campaign', 'bandit', 'engagement'];
+const clamp01 = (v) => Math.min(1, Math.max(0, v));
 
 async function getJson(path) {
   const res = await fetch(path, { cache: 'no-store' });
@@ -74,7 +75,8 @@ function drawInterests(interests) {
   const shown = latest.categories.filter((c) => c.released);
   barRows(
     $('interests'),
-    shown.map((c) => ({ label: c.key, value: Math.max(0, c.share), lo: Math.max(0, c.ci95[0]), hi: c.ci95[1] })),
+    // Unbiased estimates can leave [0, 1] when the noise is large; the chart clamps, the API does not.
+    shown.map((c) => ({ label: c.key, value: clamp01(c.share), lo: clamp01(c.ci95[0]), hi: clamp01(c.ci95[1]) })),
     { label: `Interest histogram for ${latest.period}`, format: pct },
   );
   suppressedNote($('interests').parentElement, latest.categories.filter((c) => !c.released).map((c) => c.key));
@@ -94,7 +96,7 @@ function drawBudget(stats) {
   const maxEps = Math.max(perDay, ...stats.budgetSpent.map((b) => b.epsilon));
   // About 20 bins whatever the range; 0.05 ε at the finest.
   const step = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 25, 50].find((s) => maxEps / s <= 24) ?? maxEps / 20;
-  const bins = Math.floor(maxEps / step + 1e-9) + 1;
+  const bins = Math.floor(maxEps / step + 1e-9) + 2;
   const cols = Array.from({ length: bins }, (_, i) => ({ label: `${+(i * step).toFixed(2)}`, values: { syncs: 0 } }));
   for (const b of stats.budgetSpent) cols[Math.min(bins - 1, Math.round(b.epsilon / step))].values.syncs += b.syncs;
   columns($('budget'), cols, {
