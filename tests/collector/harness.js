@@ -38,11 +38,19 @@ export async function startPostgres() {
         "which installs Debian's postgresql package; the collector suite runs against both stores and does not skip",
     );
   }
-  const user = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
-  if (user.status !== 0) throw new Error('the "postgres" user does not exist: run scripts/setup.sh (Debian\'s postgresql creates it)');
+  // PostgreSQL refuses to run as root: as root, the cluster belongs to the
+  // `postgres` user (runuser); as anyone else, to the current user.
+  const root = process.getuid?.() === 0;
   const dir = mkdtempSync(join(tmpdir(), 'hearth-pg-'));
-  chownSync(dir, Number(user.stdout.trim()), -1);
-  const asPostgres = (args) => execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe', timeout: 60000 });
+  if (root) {
+    const user = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
+    if (user.status !== 0) throw new Error('the "postgres" user does not exist: run scripts/setup.sh (Debian\'s postgresql creates it)');
+    chownSync(dir, Number(user.stdout.trim()), -1);
+  }
+  const asPostgres = (args) =>
+    root
+      ? execFileSync('runuser', ['-u', 'postgres', '--', ...args], { stdio: 'pipe', timeout: 60000 })
+      : execFileSync(args[0], args.slice(1), { stdio: 'pipe', timeout: 60000 });
   asPostgres([join(PG_BIN, 'initdb'), '-D', join(dir, 'data'), '-A', 'trust', '-U', 'hearth', '--no-sync']);
   let port;
   for (let attempt = 0; ; ++attempt) {
