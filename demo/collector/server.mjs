@@ -175,7 +175,8 @@ export function createCollector(options) {
       const valid = [];
       const seen = new Set();
       list.forEach((raw, index) => {
-        const id = raw && typeof raw === 'object' && typeof raw.id === 'string' ? raw.id : null;
+        // Echo the id so the device can drop the report; a real id is 32 characters.
+        const id = raw && typeof raw === 'object' && typeof raw.id === 'string' ? raw.id.slice(0, 64) : null;
         const out = check(raw, window);
         if (out.rejected) {
           rejected.push({ id, code: out.rejected.code, message: `reports[${index}]: ${out.rejected.message}` });
