@@ -131,6 +131,11 @@ for (const kind of ['pglite', 'postgres']) {
         { ...report('campaign'), id: 'NOT-HEX' },
         report('nonsense'),
         'a string',
+        // Out of bounds for the mechanism: never stored either.
+        report('interests', { data: { mech: 'krr', keys: ['apparel', 'camping', 'shoes'], value: 9 } }),
+        report('engagement', { data: { counts: [2e6, 0, 0, 0, 0, 0, 0] } }),
+        report('interests', { data: { mech: 'oue', keys: ['apparel', 'camping', 'shoes'], bits: '01' } }),
+        report('campaign', { data: { campaigns: [{ id: 'spring', arm: 'control', value: 1 }] } }),
       ];
       const res = await postReports(c.url, [good, ...bad]);
       assert.equal(res.status, 200);
@@ -144,6 +149,10 @@ for (const kind of ['pglite', 'postgres']) {
       assert.match(res.body.rejected[0].message, /epsilon/);
       assert.equal(res.body.rejected[1].code, 'OUT_OF_RANGE');
       assert.equal(res.body.rejected[6].id, null);
+      assert.match(res.body.rejected[7].message, /value/);
+      assert.match(res.body.rejected[8].message, /counts/);
+      assert.match(res.body.rejected[9].message, /bits/);
+      assert.match(res.body.rejected[10].message, /arm/);
       const ids = bad.filter((r) => typeof r === 'object').map((r) => r.id);
       assert.equal((await c.store.query('SELECT id FROM reports WHERE id = ANY($1::text[])', [ids])).length, 0);
       assert.ok(logs.some((l) => l.includes('report_rejected') && l.includes(bad[0].id)));
