@@ -296,7 +296,8 @@ export async function startCollector(options = {}) {
   const validator = options.validator ?? (await loadValidator({ policy: options.policy }));
   const store = await openStore({ url, log });
   const collector = createCollector({ ...options, store, validator, log });
-  const server = createServer((req, res) => {
+  // Timeouts are checked every second (Node's default is every 30 s).
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     let path;
     try {
       path = new URL(req.url, 'http://collector').pathname;

@@ -316,3 +316,26 @@ test('a second collector process cannot open the same PGlite data directory', as
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a client that trickles its request is cut off by the request timeout', async () => {
+  const { connect } = await import('node:net');
+  const c = await startCollector({ port: 0, url: await urls.postgres(), requestTimeoutMs: 1500, headersTimeoutMs: 1000 });
+  try {
+    const started = Date.now();
+    const answer = await new Promise((ok, fail) => {
+      const socket = connect(c.port, '127.0.0.1', () => {
+        socket.write('POST /reports HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{"reports":[');
+      });
+      let data = '';
+      socket.on('data', (d) => (data += d));
+      socket.on('close', () => ok(data));
+      socket.on('error', fail);
+      setTimeout(() => fail(new Error('still open after 10 s')), 10000).unref();
+    });
+    assert.match(answer, /^HTTP\/1\.1 408/);
+    assert.ok(Date.now() - started < 6000);
+    assert.equal(c.collector.counters.posts, 0, 'the cut-off request counted nothing');
+  } finally {
+    await c.close();
+  }
+});
