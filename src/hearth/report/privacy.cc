@@ -204,8 +204,19 @@ const PreparedRound& PrivacyState::Prepare(int64_t now_ms, const ReportInputs& i
   prepared_.emplace();
   const int64_t today = DayOf(now_ms);
   prepared_day_ = today;
-  prepared_revision_ = ++*revision;
+  prepared_revision_ = *revision;
   if (!consent_.granted(Purpose::kMeasurement)) return *prepared_;
+  // The generator's state is saved state: when it moved, the state changed.
+  const std::array<uint64_t, 4> rng_before = rng->state();
+  struct Bump {
+    PrivacyState* self;
+    Rng* rng;
+    std::array<uint64_t, 4> before;
+    uint64_t* revision;
+    ~Bump() {
+      if (rng->state() != before) self->prepared_revision_ = ++*revision;
+    }
+  } bump{this, rng, rng_before, revision};
   bool available[kReportTypes] = {in.taxonomy.size() >= 2, !in.campaigns.empty(), true, true};
   size_t room = kMaxOutbox > outbox_.size() ? kMaxOutbox - outbox_.size() : 0;
   for (const ActivityDay& act : activity_) {

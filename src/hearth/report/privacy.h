@@ -6,7 +6,7 @@
 //   privacy.mutable_consent().Set(hearth::Purpose::kMeasurement, hearth::ConsentState::kGranted,
 //                                 hearth::ConsentSource::kApi, now);
 //   privacy.Observe(hearth::EventType::kView, now, rank);          // on every tracked event
-//   auto round = privacy.Prepare(now, inputs, &rng);                // noised, not yet charged
+//   auto round = privacy.Prepare(now, inputs, &rng, &revision);     // noised, not yet charged
 //   auto entries = privacy.Commit(ids_of(*round), now);             // charged + queued
 //   // host saves the snapshot, POSTs privacy.outbox(), then:
 //   privacy.Ack(acked_ids);
@@ -120,7 +120,8 @@ class PrivacyState {
 
   // Builds the next round of reports: for each completed active day without a
   // ledger entry. Empty unless measurement is granted. Draws noise from
-  // `rng` and bumps `*revision` (the generator moved); spends nothing. The
+  // `rng` and, when it drew anything, bumps `*revision` (the generator's
+  // state is saved state); spends nothing. The
   // round stays prepared — PreparedFor() — until the state changes.
   const PreparedRound& Prepare(int64_t now_ms, const ReportInputs& inputs, Rng* rng, uint64_t* revision);
   bool PreparedFor(uint64_t revision, int64_t now_ms) const {

@@ -50,6 +50,20 @@ TEST(PrivacyTest, NothingIsBuiltUnlessMeasurementIsGranted) {
   }
 }
 
+TEST(PrivacyTest, AnEmptyRoundChangesNothingSoAnIdleSyncWritesNothing) {
+  auto e = ShopEngine();
+  const uint64_t before = e->revision();
+  ASSERT_TRUE(e->PrepareReports(kNow).ok());
+  EXPECT_EQ(e->revision(), before);
+  Grant(*e, Purpose::kMeasurement, kNow);
+  View(*e, "trail-1", kNow);  // today only: nothing to report yet
+  const uint64_t granted = e->revision();
+  ASSERT_TRUE((*e->PrepareReports(kNow))->reports.empty());
+  EXPECT_EQ(e->revision(), granted);
+  ASSERT_EQ((*e->PrepareReports(kNow + kDay))->reports.size(), 1u);
+  EXPECT_EQ(e->revision(), granted + 1) << "noise was drawn: the generator's state moved";
+}
+
 TEST(PrivacyTest, OneValidReportPerCompletedActiveDay) {
   auto e = ShopEngine();
   Grant(*e, Purpose::kMeasurement, kNow - 3 * kDay);
