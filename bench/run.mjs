@@ -5,10 +5,11 @@
 //   node --expose-gc bench/run.mjs                     # all groups
 //   node --expose-gc bench/run.mjs --only ingest,track --runs 5
 //
-// Groups: ingest, track, core, recommend, size. Timings are never asserted: every ratio
+// Groups: ingest, track, core, recommend, size, collector. Timings are never asserted: every ratio
 // compares numbers measured in this same run, on this machine.
 
 import { availableParallelism } from 'node:os';
+import { benchCollector } from './collector.mjs';
 import { benchCore } from './core.mjs';
 import { benchIngest } from './ingest.mjs';
 import { benchRecommend } from './recommend.mjs';
@@ -16,7 +17,7 @@ import { environment, load, runCoreHarnessInterleaved } from './lib.mjs';
 import { benchSize } from './size.mjs';
 import { benchTrack } from './track.mjs';
 
-const GROUPS = ['ingest', 'track', 'core', 'recommend', 'size'];
+const GROUPS = ['ingest', 'track', 'core', 'recommend', 'size', 'collector'];
 
 function parseArgs(argv) {
   const opts = { runs: 0, coreRuns: 3, coreRounds: 3, only: GROUPS };
@@ -66,6 +67,11 @@ if (wants('recommend')) {
 if (wants('size')) {
   progress('size (re-linking hearth_wasm with --profiling-funcs)');
   results.push(benchSize());
+}
+
+if (wants('collector')) {
+  progress('collector ingest (PGlite on disk, then PostgreSQL on loopback)');
+  results.push(await benchCollector({ progress }));
 }
 
 const loadAfter = load();

@@ -12,16 +12,20 @@
 //                     into the repo's sources)
 //   /catalog.json     a demo catalog generated at startup (fixed seed)
 //   /img/<id>.svg     a product image generated from the item
+//   /collector/...    the private-report collector and its dashboard
+//                     (demo/collector/server.mjs), when started with one
 // Every response carries the strict Content-Security-Policy the SDK promises
 // to work under: no inline scripts or styles, wasm allowed, nothing else.
 
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { catalogToJSON, generateCatalog, imageSvg } from '../scripts/gen-catalog.mjs';
+import { mountCollector } from './collector/server.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PUBLIC_DIR = join(HERE, 'public');
@@ -80,15 +84,34 @@ export function resolvePackageDir() {
 
 /**
  * Starts the demo server. Resolves once it listens.
- * @param {{ port?: number, host?: string, log?: (line: string) => void }} [options]
- * @returns {Promise<{ url: string, port: number, close: () => Promise<void> }>}
+ * `collector`: options for mountCollector (store URL, k, …) to serve the
+ * collector under /collector/ from this process, or null (default) for none.
+ * `collectorProcess`: command-line arguments for demo/collector/server.mjs
+ * run as a child process (its own event loop: PGlite runs queries on the
+ * thread that calls it) and proxied under /collector/; the CLI uses this.
+ * @param {{ port?: number, host?: string, log?: (line: string) => void, collector?: object | null, collectorProcess?: string[] | null }} [options]
+ * @returns {Promise<{ url: string, port: number, collectorUrl: string | null, close: () => Promise<void> }>}
  */
-export async function startServer({ port = 8080, host = '127.0.0.1', log = () => {} } = {}) {
+export async function startServer({ port = 8080, host = '127.0.0.1', log = () => {}, collector = null, collectorProcess = null } = {}) {
   const packageDir = resolvePackageDir();
   const items = generateCatalog(DEMO_CATALOG);
   const itemsById = new Map(items.map((it) => [it.id, it]));
   const catalogBody = Buffer.from(catalogToJSON(items));
   const catalogTag = etagOf(catalogBody);
+  // The collector opens its store in the background (PGlite takes seconds):
+  // the shop is up at once, /collector/ answers 503 until the store is open.
+  let mounted = null;
+  let collectorError = null;
+  const mounting = collector
+    ? mountCollector({ log, ...collector }).then(
+        (m) => (mounted = m),
+        (e) => {
+          collectorError = e;
+          log(`collector not available: ${e.message}`);
+        },
+      )
+    : null;
+  const child = collectorProcess ? startCollectorProcess(collectorProcess, log) : null;
 
   const server = createServer((req, res) => {
     handle(req, res).catch((err) => {
@@ -99,6 +122,12 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
   });
 
   async function handle(req, res) {
+    if (child && /^\/collector(\/|$|\?)/.test(req.url)) return child.proxy(req, res);
+    if (mounted?.handle(req, res)) return;
+    if (mounting && !mounted && /^\/collector(\/|$)/.test(req.url)) {
+      res.setHeader('Retry-After', '2');
+      return send(req, res, 503, 'text/plain; charset=utf-8', collectorError ? `Collector unavailable: ${collectorError.message}\n` : 'Collector starting, retry in a moment\n');
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return send(req, res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n');
@@ -149,21 +178,92 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
     return send(req, res, 200, type, await readFile(file), tag);
   }
 
-  await new Promise((ok, fail) => {
-    server.once('error', fail);
-    server.listen(port, host, () => {
-      server.off('error', fail);
-      ok();
+  try {
+    await new Promise((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, host, () => {
+        server.off('error', fail);
+        ok();
+      });
     });
-  });
+  } catch (e) {
+    await mounting;
+    await mounted?.close();
+    throw e;
+  }
   const actualPort = server.address().port;
   return {
     url: `http://${host}:${actualPort}/`,
     port: actualPort,
+    collectorUrl: collector || child ? `http://${host}:${actualPort}/collector/` : null,
+    /** Resolves once the collector's store is open (or failed to open). */
+    collectorReady: mounting ?? child?.ready ?? Promise.resolve(),
     close: () =>
       new Promise((ok) => {
         server.close(() => ok());
         server.closeAllConnections();
+      })
+        .then(() => child?.stop())
+        .then(() => mounting)
+        .then(() => mounted?.close()),
+  };
+}
+
+/**
+ * The collector as a child process on a free loopback port, and a proxy to
+ * it for /collector/… (503 while it starts or if it is gone).
+ */
+function startCollectorProcess(args, log) {
+  const script = join(HERE, 'collector', 'server.mjs');
+  const proc = spawn(process.execPath, [script, '--port', '0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let target = null;
+  let failure = null;
+  let out = '';
+  proc.stderr.setEncoding('utf8');
+  proc.stderr.on('data', (d) => log(`collector: ${String(d).trimEnd()}`));
+  const ready = new Promise((ok) => {
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (d) => {
+      out += d;
+      const m = /Hearth collector .*: http:\/\/127\.0\.0\.1:(\d+)\//.exec(out);
+      if (m && !target) {
+        target = Number(m[1]);
+        ok();
+      }
+    });
+    proc.on('exit', (code, signal) => {
+      target = null;
+      failure = `the collector process exited (${code ?? signal})`;
+      log(failure);
+      ok();
+    });
+  });
+  function unavailable(res, why) {
+    res.writeHead(503, { 'Content-Type': 'text/plain; charset=utf-8', 'Retry-After': '2', ...SECURITY_HEADERS });
+    res.end(`Collector unavailable: ${why}\n`);
+  }
+  return {
+    ready,
+    proxy(req, res) {
+      const path = req.url.slice('/collector'.length);
+      if (path === '' || path.startsWith('?')) {
+        res.writeHead(308, { Location: `/collector/${path}` });
+        return res.end();
+      }
+      if (!target) return unavailable(res, failure ?? 'starting, retry in a moment');
+      const upstream = request({ host: '127.0.0.1', port: target, path, method: req.method, headers: req.headers }, (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      });
+      upstream.on('error', (e) => (res.headersSent ? res.destroy() : unavailable(res, e.message)));
+      req.pipe(upstream);
+    },
+    stop: () =>
+      new Promise((ok) => {
+        if (proc.exitCode !== null || proc.signalCode !== null) return ok();
+        proc.once('exit', () => ok());
+        proc.kill('SIGTERM');
+        setTimeout(() => proc.kill('SIGKILL'), 5000).unref();
       }),
   };
 }
@@ -223,7 +323,10 @@ if (isMain) {
   process.on('SIGTERM', () => stop('SIGTERM'));
 
   try {
-    running = await startServer({ port: Number(raw), log: (line) => process.stderr.write(`${line}\n`) });
+    // The collector (embedded PGlite unless HEARTH_COLLECTOR_DATABASE_URL says
+    // otherwise) runs inside the demo server; HEARTH_DEMO_COLLECTOR=0 leaves it out.
+    const collectorProcess = process.env.HEARTH_DEMO_COLLECTOR === '0' ? null : [];
+    running = await startServer({ port: Number(raw), collectorProcess, log: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`demo server: ${e.message}\n`);
     process.exit(1);
@@ -233,4 +336,5 @@ if (isMain) {
     process.exit(0);
   }
   process.stdout.write(`Hearth demo: ${running.url}\n`);
+  if (running.collectorUrl) process.stdout.write(`Hearth collector dashboard: ${running.collectorUrl}\n`);
 }

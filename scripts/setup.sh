@@ -20,6 +20,7 @@ packages=(
   cmake ninja-build g++            # native build
   clang libclang-rt-14-dev         # clang tooling and libFuzzer (-fsanitize=fuzzer)
   patch xz-utils ca-certificates   # fetch-deps.sh: Debian patches, .debian.tar.xz
+  postgresql                       # PostgreSQL 15: the collector's server store (tests start a throwaway cluster)
 )
 
 is_installed() {

@@ -41,7 +41,8 @@ export function startDemoServer() {
   let log = '';
   const child = spawn(process.execPath, ['demo/server.mjs'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0' },
+    // The storefront suites do not need the collector (and its PGlite start).
+    env: { ...process.env, PORT: '0', HEARTH_DEMO_COLLECTOR: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   async function stop() {
