@@ -35,6 +35,7 @@ struct Scored {
   FeatureId best_feature = ~FeatureId{0};  // the strongest contributor, for the reason
   FeatureId leaf = ~FeatureId{0};          // deepest category
   FeatureId top = ~FeatureId{0};           // top-level category
+  bool rested = false;                     // resting, taken only to fill a short list
   double score = 0;
 };
 
@@ -339,14 +340,22 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   scored.reserve(candidates.size());
   double max_rel = 0, max_broad = 0;
   const double pop_scale = std::log1p(std::max(max_popularity_, 0.0));
-  for (ItemIndex i : candidates) {
+  // Resting items (shown and ignored, or just clicked) only fill a list that
+  // would otherwise come up short; dismissed ones never return early. A rest
+  // longer than kFatigueRestDays can only come from a dismissal.
+  std::vector<ItemIndex> resting;
+  auto consider = [&](ItemIndex i, bool rested) {
     const Item& item = catalog.item(i);
-    if (!item.in_stock() || (!excluded.empty() && excluded.contains(item.id))) continue;
-    if (purchased.contains(i)) continue;
-    if (auto it = impression_of.find(i); it != impression_of.end() && it->second->rest_until_ms > now) continue;
-    if (Matches(profile.dislikes(), dict, item)) continue;
+    if (!item.in_stock() || (!excluded.empty() && excluded.contains(item.id))) return;
+    if (purchased.contains(i)) return;
+    if (auto it = impression_of.find(i); !rested && it != impression_of.end() && it->second->rest_until_ms > now) {
+      if (it->second->rest_until_ms - now <= kFatigueRestDays * kDayMs) resting.push_back(i);
+      return;
+    }
+    if (Matches(profile.dislikes(), dict, item)) return;
     Scored s;
     s.index = i;
+    s.rested = rested;
     double best = 0;
     size_t familiar = 0, described = 0;
     int leaf_depth = 0;
@@ -381,7 +390,10 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
     max_rel = std::max(max_rel, s.relevance);
     max_broad = std::max(max_broad, s.broad);
     scored.push_back(s);
-  }
+  };
+  for (ItemIndex i : candidates) consider(i, false);
+  if (scored.size() < count)
+    for (ItemIndex i : std::vector<ItemIndex>(std::move(resting))) consider(i, true);
   for (Scored& s : scored) {
     if (max_rel > 0) s.relevance /= max_rel;
     if (max_broad > 0) s.broad /= max_broad;
@@ -469,9 +481,11 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   }
   // Soft fatigue: each show without a click costs 40% of the score, so an
   // ignored pick gives way to the next one long before its rest begins.
-  for (Scored& s : pool)
+  for (Scored& s : pool) {
     if (auto it = impression_of.find(s.index); it != impression_of.end())
       s.score *= std::pow(kIgnoredShowFactor, it->second->shown_since_click);
+    if (s.rested) s.score *= 1e-3;  // after everything that is not resting
+  }
   // Only the head is ever looked at (pins + the MMR window): sort just that.
   const size_t head = std::min(pool.size(), req.pin.size() + MmrWindow(count));
   std::partial_sort(pool.begin(), pool.begin() + head, pool.end(), by_score);

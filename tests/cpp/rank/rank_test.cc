@@ -1,5 +1,6 @@
 #include "hearth/rank/rank.h"
 
+#include <map>
 #include <set>
 
 #include "gmock/gmock.h"
@@ -162,14 +163,33 @@ TEST(RankTest, WowIsNovelButRelevantAndAvoidsForYou) {
 TEST(RankTest, ItemsRestAfterBeingShownWithoutAClick) {
   auto e = GridEngine();
   RecommendRequest r;
-  r.count = 100;
+  r.count = 10;
   r.now_ms = kNow;
-  for (int i = 0; i < kFatigueShows; ++i) EXPECT_EQ(e->Recommend(r)->size(), 29u);
-  // Everything was shown kFatigueShows times without a click: all rest...
-  EXPECT_TRUE(e->Recommend(r)->empty());
-  // ...until the rest is over.
-  r.now_ms = kNow + kFatigueRestDays * kDay;
+  // Ten picks at a time from 29 sellable items: an item shown kFatigueShows
+  // times without a click rests and gives way to the others.
+  std::map<std::string, int> shows;
+  for (int i = 0; i < 6; ++i) {
+    auto picks = e->Recommend(r);
+    ASSERT_EQ(picks->size(), 10u);
+    for (const Pick& p : *picks) {
+      EXPECT_LT(shows[p.item], kFatigueShows) << p.item << " shown again while resting";
+      ++shows[p.item];
+    }
+  }
+  int rested = 0;
+  for (const auto& [item, n] : shows) rested += n >= kFatigueShows ? 1 : 0;
+  EXPECT_GT(rested, 0);
+  // ...and when everything rests, resting items fill the list rather than
+  // leave the slot empty, the ones rested longest ago first.
+  r.count = 100;
+  for (int i = 0; i < kFatigueShows; ++i) e->Recommend(r);
   EXPECT_EQ(e->Recommend(r)->size(), 29u);
+  // Dismissed items never fill.
+  const std::string dismissed = shows.begin()->first;
+  ASSERT_TRUE(e->Feedback({dismissed, Slot::kForYou, Outcome::kDismiss, kNow}).ok());
+  auto after = e->Recommend(r);
+  EXPECT_EQ(after->size(), 28u);
+  for (const Pick& p : *after) EXPECT_NE(p.item, dismissed);
 }
 
 TEST(RankTest, DismissedItemsRest) {
@@ -183,7 +203,7 @@ TEST(RankTest, AClickedItemRestsForAWhile) {
   auto e = GridEngine();
   const std::string top = Recommend(*e, Slot::kForYou, 1)[0].item;
   ASSERT_TRUE(e->Feedback({top, Slot::kForYou, Outcome::kClick, kNow}).ok());
-  for (const Pick& p : Recommend(*e, Slot::kForYou, 30)) EXPECT_NE(p.item, top);
+  for (const Pick& p : Recommend(*e, Slot::kForYou, 10)) EXPECT_NE(p.item, top);
   RecommendRequest r;
   r.count = 30;
   r.now_ms = kNow + kClickedRestHours * 3'600'000LL;
