@@ -307,6 +307,18 @@ TEST(PrivacyTest, SnapshotsKeepConsentLedgerAndOutbox) {
   EXPECT_EQ(back->ExportSnapshot(), blob);
 }
 
+TEST(PrivacyTest, ActivityIsNotSavedWhileMeasurementIsPending) {
+  auto e = ShopEngine();
+  View(*e, "trail-1", kNow - kDay);
+  ASSERT_EQ(e->privacy().activity().size(), 1u);  // kept in memory
+  auto back = ShopEngine();
+  ASSERT_TRUE(back->RestoreSnapshot(e->ExportSnapshot()).ok());
+  EXPECT_TRUE(back->privacy().activity().empty());
+  Grant(*e, Purpose::kMeasurement, kNow);
+  ASSERT_TRUE(back->RestoreSnapshot(e->ExportSnapshot()).ok());
+  EXPECT_EQ(back->privacy().activity().size(), 1u);
+}
+
 TEST(PrivacyTest, EraseKeepsConsentAndTheLedger) {
   auto e = ShopEngine();
   Grant(*e, Purpose::kMeasurement, kNow);
