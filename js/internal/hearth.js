@@ -524,6 +524,7 @@ export class Hearth {
       random: /** @type {any} */ (env).random ?? Math.random,
       fetch: opts.fetch,
       sendBeacon: typeof g.navigator?.sendBeacon === 'function' ? g.navigator.sendBeacon.bind(g.navigator) : null,
+      target: env.target,
     };
     /** Consent per purpose: get(), set({ measurement: 'granted' }), and the GPC / Consent Mode / TCF helpers. */
     this.consent = createConsentApi(bridge);

@@ -36,6 +36,7 @@ const DEFAULTS = Object.freeze({ interval: 60 * 60 * 1000, retryBase: 2000, retr
  *   random(): number,
  *   fetch: ((url: string, init: any) => Promise<any>) | null,
  *   sendBeacon: ((url: string, body: any) => boolean) | null,
+ *   target: { addEventListener: Function, removeEventListener: Function } | null,
  * }} SyncBridge
  */
 
@@ -95,12 +96,17 @@ export class SyncClient {
     return this.#o.endpoint;
   }
 
-  /** Starts automatic sync (when an endpoint is set and options.sync.auto). */
+  #onOnline = () => this.#arm(0);
+
+  /** Starts automatic sync (when an endpoint is set and options.sync.auto); back online → sync now. */
   start() {
-    if (this.#o.endpoint && this.#o.auto) this.#arm(this.#o.startDelay);
+    if (!this.#o.endpoint || !this.#o.auto) return;
+    this.#arm(this.#o.startDelay);
+    this.#b.target?.addEventListener('online', this.#onOnline);
   }
 
   stop() {
+    this.#b.target?.removeEventListener('online', this.#onOnline);
     this.#stopped = true;
     if (this.#timer !== null) this.#b.clearTimeout(this.#timer);
     this.#timer = null;

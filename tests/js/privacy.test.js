@@ -276,3 +276,32 @@ describe('privacy.report()', () => {
     assert.equal(hearth.consent.get().measurement.state, 'granted');
   });
 });
+
+describe('privacy calls and the wasm heap', () => {
+  test('thousands of consent changes, report rounds, commits, acks and failed validations leave the heap flat', async () => {
+    const M = await debugModule();
+    const tools = privacyTools(M);
+    const ack = async (/** @type {string} */ _url, /** @type {any} */ init) => {
+      const ids = JSON.parse(init.body).reports.map((/** @type {any} */ r) => r.id);
+      return new Response(JSON.stringify({ accepted: ids, duplicates: [], rejected: [] }));
+    };
+    const { hearth, clock } = await fresh({ consent: { measurement: 'granted' }, endpoint: 'http://collector.invalid', sync: { auto: false }, fetch: ack });
+    open.push(hearth);
+    const cycle = async () => {
+      hearth.track({ type: 'view', item: 'sku-1' });
+      clock.t += DAY;
+      hearth.consent.set({ gamification: 'granted' });
+      const r = hearth.privacy.report();
+      for (const rep of r.next.reports) assert.equal(tools.validateReport(JSON.stringify(rep)), null);
+      assert.notEqual(tools.validateReport('{"v":1,"id":"nope"}'), null);
+      hearth.exportJSON();
+      const s = await hearth.sync(); // commit, save, POST, ack
+      assert.equal(s.status, 'ok');
+    };
+    for (let i = 0; i < 200; i++) await cycle(); // warm-up: the ledger (40 days) and the activity ring fill up
+    const warm = M.memoryStats().allocated;
+    for (let i = 0; i < 2000; i++) await cycle();
+    const end = M.memoryStats().allocated;
+    assert.ok(end - warm < 64 * 1024, `allocated grew by ${end - warm} bytes`);
+  });
+});

@@ -188,6 +188,19 @@ describe('sync', () => {
     hearth.close();
   });
 
+  test("coming back online syncs at once instead of waiting for the next timer", async () => {
+    const target = new EventTarget();
+    const { hearth, clock } = await device({ sync: { auto: true, startDelay: 1e9, interval: 1e9 } }, { target, document: null });
+    activeDays(hearth, clock, 1);
+    target.dispatchEvent(new Event('online'));
+    for (let k = 0; k < 100 && requests.length === 0; k++) await new Promise((r) => setTimeout(r, 5));
+    assert.equal(requests.length, 1);
+    hearth.close();
+    target.dispatchEvent(new Event('online')); // closed: listener gone, no request
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(requests.length, 1);
+  });
+
   test('the queue is bounded (50 reports, under the 64 KiB beacon budget)', async () => {
     answer = () => ({ status: 500, body: {} });
     const policy = { maxReportsPerDay: 4, types: { interests: { epsilon: 0.25 }, campaign: { epsilon: 0.25 }, bandit: { epsilon: 0.25 }, engagement: { epsilon: 0.25 } } };

@@ -329,8 +329,12 @@ void PrivacyState::EncodeReports(ByteWriter* w) const {
     w->I64(q.day);
     w->Str(q.json);
   }
-  w->U32(static_cast<uint32_t>(activity_.size()));
-  for (const ActivityDay& a : activity_) {
+  // Pending measurement: the day's counts stay in memory only (nothing about
+  // a purpose the user has not answered is written).
+  static const std::vector<ActivityDay> kNothing;
+  const std::vector<ActivityDay>& days = consent_.granted(Purpose::kMeasurement) ? activity_ : kNothing;
+  w->U32(static_cast<uint32_t>(days.size()));
+  for (const ActivityDay& a : days) {
     w->I64(a.day);
     for (uint32_t v : a.events) w->U32(v);
     for (uint32_t v : a.shows) w->U32(v);

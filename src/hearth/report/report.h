@@ -6,7 +6,7 @@
 //   auto policy = hearth::ParsePrivacyPolicy("{}").value();          // defaults
 //   auto report = hearth::ParseReport(text);                          // one report
 //   if (report.ok()) absl::Status s = hearth::ValidateReport(*report, policy);
-//   std::string body = hearth::SerializeEnvelope({*report});          // {"reports":[…]}
+//   std::string body = hearth::SerializeEnvelope({hearth::SerializeReport(*report)});  // {"reports":[…]}
 //
 // A report (one JSON object, keys in this order):
 //   {"v":1,"id":"<32 hex>","period":"YYYY-MM-DD","type":"…","epsilon":1,

@@ -168,6 +168,45 @@ TEST(PrivacyTest, InterestReportsCarryTheStrongestTopLevelCategory) {
   EXPECT_EQ(round.reports[0].value, 1);
 }
 
+TEST(PrivacyTest, CampaignReportsCarryExposureAndConversionPerArm) {
+  PrivacyState p;
+  p.set_policy(*ParsePrivacyPolicy(
+      R"({"epsilonPerDay":10,"maxCampaigns":2,"types":{"campaign":{"epsilon":10,"weight":1},"interests":{"weight":0},)"
+      R"("bandit":{"weight":0},"engagement":{"weight":0}}})"));
+  p.mutable_consent().Set(Purpose::kMeasurement, ConsentState::kGranted, ConsentSource::kApi, kNow);
+  RankState rank;
+  const int64_t today = DayOf(kNow);
+  for (int64_t d = today - 3; d < today; ++d) p.Observe(EventType::kView, d * kDay + 1, rank);
+  ReportInputs in;
+  in.sdk = "0.1.0";
+  in.campaigns = {{"spring", "treatment"}};
+  in.campaign_days = {{"spring", "treatment", today - 3, 2, 1},   // exposed, converted → 2
+                      {"spring", "treatment", today - 2, 1, 0},   // exposed only → 1
+                      {"spring", "holdout", today - 1, 1, 1}};    // another arm's row: not this device's → 0
+  Rng rng(5);
+  uint64_t revision = 0;
+  const PreparedRound& round = p.Prepare(kNow, in, &rng, &revision);
+  ASSERT_EQ(round.reports.size(), 3u);
+  const int expected[] = {2, 1, 0};
+  for (int i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    const Report& r = round.reports[i];
+    EXPECT_EQ(r.type, ReportType::kCampaign);
+    ASSERT_EQ(r.campaigns.size(), 1u);
+    EXPECT_EQ(r.campaigns[0].arm, "treatment");
+    // At ε = 10 the truth is kept with probability e^10 / (e^10 + 2) > 0.9999.
+    EXPECT_EQ(r.campaigns[0].value, expected[i]);
+    EXPECT_TRUE(ValidateReport(*ParseReport(round.json[i]), p.policy()).ok());
+  }
+  // More campaigns than the policy allows: the first maxCampaigns, each with ε / m.
+  in.campaigns = {{"a", "holdout"}, {"b", "treatment"}, {"c", "treatment"}};
+  p.Invalidate();
+  const PreparedRound& capped = p.Prepare(kNow, in, &rng, &revision);
+  ASSERT_FALSE(capped.reports.empty());
+  EXPECT_EQ(capped.reports[0].campaigns.size(), 2u);
+  EXPECT_EQ(capped.reports[0].epsilon.micros(), 10 * Epsilon::kMicros);
+}
+
 TEST(PrivacyTest, BanditAndEngagementCountsAreBoundedBeforeNoise) {
   // At ε = 10 with Δ = 12 the noise is small; over many devices the mean of
   // the noisy shows is the mean of the clipped ones (at most 4 in total).
@@ -305,6 +344,18 @@ TEST(PrivacyTest, SnapshotsKeepConsentLedgerAndOutbox) {
   EXPECT_EQ(back->privacy().outbox()[0].json, e->privacy().outbox()[0].json);
   EXPECT_EQ(back->privacy().activity().size(), e->privacy().activity().size());
   EXPECT_EQ(back->ExportSnapshot(), blob);
+}
+
+TEST(PrivacyTest, ActivityIsNotSavedWhileMeasurementIsPending) {
+  auto e = ShopEngine();
+  View(*e, "trail-1", kNow - kDay);
+  ASSERT_EQ(e->privacy().activity().size(), 1u);  // kept in memory
+  auto back = ShopEngine();
+  ASSERT_TRUE(back->RestoreSnapshot(e->ExportSnapshot()).ok());
+  EXPECT_TRUE(back->privacy().activity().empty());
+  Grant(*e, Purpose::kMeasurement, kNow);
+  ASSERT_TRUE(back->RestoreSnapshot(e->ExportSnapshot()).ok());
+  EXPECT_EQ(back->privacy().activity().size(), 1u);
 }
 
 TEST(PrivacyTest, EraseKeepsConsentAndTheLedger) {
