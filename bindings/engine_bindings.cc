@@ -25,11 +25,9 @@ val MemoryStats() {
   return out;
 }
 
-// Many events in one call: `input` is a JSON array of events (string or
-// UTF-8 bytes). Returns {recorded, duplicates, rejected: [{index, code,
-// message}]} or {error} (then nothing was recorded).
-val TrackBatch(EngineHandle& h, const val& input, double now_ms) {
-  auto r = hearth::TrackBatch(h.engine(), BytesIn(input), now_ms);
+// {recorded, duplicates, rejected: [{index, code, message}]} or {error}
+// (then nothing was recorded).
+val BatchOut(const absl::StatusOr<BatchResult>& r) {
   if (!r.ok()) return Failure(r.status());
   val out = val::object();
   out.set("recorded", static_cast<double>(r->recorded));
@@ -46,6 +44,18 @@ val TrackBatch(EngineHandle& h, const val& input, double now_ms) {
   return out;
 }
 
+// Many events in one call: `input` is a JSON array of events (string or
+// UTF-8 bytes).
+val TrackBatch(EngineHandle& h, const val& input, double now_ms) {
+  return BatchOut(hearth::TrackBatch(h.engine(), BytesIn(input), now_ms));
+}
+
+// The same for a batch that js/internal/packed.js wrote into the handle's
+// packing buffer (`length` bytes): no JSON on either side.
+val TrackPackedBatch(EngineHandle& h, double length, double now_ms) {
+  return BatchOut(hearth::TrackPacked(h.engine(), h.Packed(length), now_ms));
+}
+
 }  // namespace
 
 EMSCRIPTEN_BINDINGS(hearth_engine) {
@@ -53,6 +63,8 @@ EMSCRIPTEN_BINDINGS(hearth_engine) {
       .constructor<>()
       .function("configure", &EngineHandle::Configure)
       .function("track", &EngineHandle::Track)
+      .function("packBuffer", &EngineHandle::PackBuffer)
+      .function("trackPacked", &EngineHandle::TrackPacked)
       .function("lastError", &EngineHandle::LastError)
       .function("profile", &EngineHandle::Profile)
       .function("setPreferences", &EngineHandle::SetPreferences)
@@ -62,6 +74,7 @@ EMSCRIPTEN_BINDINGS(hearth_engine) {
       .function("seed", &EngineHandle::Seed);
   emscripten::function("version", &Version);
   emscripten::function("trackBatch", &TrackBatch);
+  emscripten::function("trackPackedBatch", &TrackPackedBatch);
   emscripten::function("memoryStats", &MemoryStats);
 }
 
