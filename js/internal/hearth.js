@@ -24,6 +24,7 @@ const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 /** The core's kMaxBatchEvents (src/hearth/engine/batch.h). */
 const MAX_BATCH_EVENTS = 100_000;
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal'];
+const EVENT_KEY_SET = new Set(EVENT_KEYS);
 const LISTENER_EVENTS = ['change', 'error'];
 const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
 const MAX_KEY_LENGTH = 200;
@@ -301,9 +302,9 @@ function fatal(M, e) {
 }
 
 /** @param {string} s */
+const nativeIsWellFormed = typeof (/** @type {any} */ (String.prototype).isWellFormed) === 'function';
 function isWellFormed(s) {
-  const f = /** @type {any} */ (String.prototype).isWellFormed;
-  if (typeof f === 'function') return f.call(s);
+  if (nativeIsWellFormed) return /** @type {any} */ (s).isWellFormed();
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 }
 
@@ -860,8 +861,12 @@ export class Hearth {
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       throw invalidArgument(`${where} must be an object such as { type: 'view', item: 'sku-1' }`);
     }
-    for (const k of Object.keys(event)) {
-      if (!EVENT_KEYS.includes(k)) throw invalidArgument(`${where}: unknown field '${k}'; known fields are ${EVENT_KEYS.join(', ')}`);
+    // for-in + hasOwn visits the same keys as Object.keys without building
+    // an array per event (track() is the hot path).
+    for (const k in event) {
+      if (!EVENT_KEY_SET.has(k) && Object.hasOwn(event, k)) {
+        throw invalidArgument(`${where}: unknown field '${k}'; known fields are ${EVENT_KEYS.join(', ')}`);
+      }
     }
     if (typeof event.type !== 'string' || event.type.length === 0) {
       throw invalidArgument(`${where}: type must be a string (view, click, add_to_cart, purchase, search, dwell or dismiss)`);
