@@ -1,6 +1,7 @@
 // Embind glue for the engine: construction, events, profile and preferences.
 // Conversion only — every decision lives in src/hearth/.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
 #include <malloc.h>
 
@@ -58,6 +59,14 @@ val TrackPackedBatch(EngineHandle& h, double length, double now_ms) {
 
 }  // namespace
 
+// EngineHandle::TrackPacked as a plain wasm export, called by js/internal/
+// hearth.js with the handle's address (EngineHandle::Address): numbers in, a
+// number out, so track() skips Embind's generic invoker, which allocated per
+// call and cost more than the event itself. Conversion only, like the rest.
+extern "C" EMSCRIPTEN_KEEPALIVE double hearth_track_packed(double handle, double length, double now_ms) {
+  return reinterpret_cast<EngineHandle*>(static_cast<uintptr_t>(handle))->TrackPacked(length, now_ms);
+}
+
 EMSCRIPTEN_BINDINGS(hearth_engine) {
   emscripten::class_<EngineHandle>("Engine")
       .constructor<>()
@@ -65,6 +74,7 @@ EMSCRIPTEN_BINDINGS(hearth_engine) {
       .function("track", &EngineHandle::Track)
       .function("packBuffer", &EngineHandle::PackBuffer)
       .function("trackPacked", &EngineHandle::TrackPacked)
+      .function("address", &EngineHandle::Address)
       .function("lastError", &EngineHandle::LastError)
       .function("profile", &EngineHandle::Profile)
       .function("setPreferences", &EngineHandle::SetPreferences)

@@ -81,6 +81,10 @@ class EngineHandle {
     return 2 * static_cast<double>(engine_->revision()) + (r->recorded > 0 ? 0 : 1);
   }
 
+  // This handle's address in wasm memory, for hearth_track_packed (see
+  // engine_bindings.cc): track() calls that export directly.
+  double Address() const { return static_cast<double>(reinterpret_cast<uintptr_t>(this)); }
+
   val LastError() const { return ErrorOrNull(last_error_); }
 
   val Profile(double now_ms) const {

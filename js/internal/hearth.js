@@ -899,7 +899,10 @@ export class Hearth {
     const ev = this.#normalizeEvent(event, where);
     return this.#call((M, e) => {
       // 2 * revision + (1 for a duplicate id), or -1 (see EngineHandle::TrackPacked).
-      const r = e.trackPacked(this.#packerFor(e).packOne(ev), ev.now);
+      const packer = this.#packerFor(e);
+      const length = packer.packOne(ev);
+      // The plain export when the module has it (one direct wasm call), else Embind.
+      const r = packer.address > 0 ? M._hearth_track_packed(packer.address, length, ev.now) : e.trackPacked(length, ev.now);
       if (r >= 0) {
         this.#lastRevision = Math.floor(r / 2);
         return r % 2 === 0 ? 'recorded' : 'duplicate';
@@ -912,7 +915,9 @@ export class Hearth {
 
   /** The packer of engine handle `e` (a new one if the handle changed). @param {any} e */
   #packerFor(e) {
-    if (this.#packer === null || this.#packer.handle !== e) this.#packer = new EventPacker(e);
+    if (this.#packer === null || this.#packer.handle !== e) {
+      this.#packer = new EventPacker(e, typeof this.#M._hearth_track_packed === 'function' && typeof e.address === 'function' ? e.address() : 0);
+    }
     return this.#packer;
   }
 

@@ -29,9 +29,14 @@ export function packedSize(ev) {
  * view reports byteLength 0).
  */
 export class EventPacker {
-  /** @param {any} handle the Embind engine handle (packBuffer, trackPacked) */
-  constructor(handle) {
+  /**
+   * @param {any} handle the Embind engine handle (packBuffer, trackPacked)
+   * @param {number} address the handle's address for the module's plain
+   *   hearth_track_packed export, or 0 to call handle.trackPacked
+   */
+  constructor(handle, address = 0) {
     this.handle = handle;
+    this.address = address;
     /** @type {Uint8Array | null} */
     this.bytes = null;
     /** @type {DataView | null} */
