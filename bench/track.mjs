@@ -156,7 +156,7 @@ export async function benchTrack({ runs, core }) {
       ? `Target ≤ ${TARGET_NS} ns amortized per event: **met** by ${one <= TARGET_NS && many <= TARGET_NS ? 'both paths' : one <= TARGET_NS ? '`track()`' : '`trackMany()`'} (best ${num(best)} ns).`
       : `Target ≤ ${TARGET_NS} ns amortized per event: **NOT met** by either path (best median ${num(best)} ns; best single run ${num(Math.min(bestNs('track'), bestNs('trackMany')))} ns).`,
     `Hearth's per-event cost also covers validation of every field, event-id dedup, per-type weights, the raw-event window, RFM counters and the revision/change bookkeeping of the JS wrapper; the baseline does none of that (it keeps one decayed weight per feature).`,
-    `Where the time goes: core wasm ${num(coreNs(core.wasm.track))} ns/event of Hearth's ${num(one)} ns for \`track()\`; the rest is the JS wrapper and the Embind call (strings copied into the wasm heap per event).`,
+    `Where the time goes: core wasm ${num(coreNs(core.wasm.track))} ns/event of Hearth's ${num(one)} ns for \`track()\`; the rest is the JS wrapper (validation, packing the event into wasm memory) and one Embind call per event (per batch for \`trackMany()\`).`,
   ];
   return {
     title: 'track() (100k events)',

@@ -1,6 +1,7 @@
 // Embind glue for the engine: construction, events, profile and preferences.
 // Conversion only — every decision lives in src/hearth/.
 #include <emscripten/bind.h>
+#include <emscripten/emscripten.h>
 
 #include <malloc.h>
 
@@ -25,11 +26,9 @@ val MemoryStats() {
   return out;
 }
 
-// Many events in one call: `input` is a JSON array of events (string or
-// UTF-8 bytes). Returns {recorded, duplicates, rejected: [{index, code,
-// message}]} or {error} (then nothing was recorded).
-val TrackBatch(EngineHandle& h, const val& input, double now_ms) {
-  auto r = hearth::TrackBatch(h.engine(), BytesIn(input), now_ms);
+// {recorded, duplicates, rejected: [{index, code, message}]} or {error}
+// (then nothing was recorded).
+val BatchOut(const absl::StatusOr<BatchResult>& r) {
   if (!r.ok()) return Failure(r.status());
   val out = val::object();
   out.set("recorded", static_cast<double>(r->recorded));
@@ -46,13 +45,36 @@ val TrackBatch(EngineHandle& h, const val& input, double now_ms) {
   return out;
 }
 
+// Many events in one call: `input` is a JSON array of events (string or
+// UTF-8 bytes).
+val TrackBatch(EngineHandle& h, const val& input, double now_ms) {
+  return BatchOut(hearth::TrackBatch(h.engine(), BytesIn(input), now_ms));
+}
+
+// The same for a batch that js/internal/packed.js wrote into the handle's
+// packing buffer (`length` bytes): no JSON on either side.
+val TrackPackedBatch(EngineHandle& h, double length, double now_ms) {
+  return BatchOut(hearth::TrackPacked(h.engine(), h.Packed(length), now_ms));
+}
+
 }  // namespace
+
+// EngineHandle::TrackPacked as a plain wasm export, called by js/internal/
+// hearth.js with the handle's address (EngineHandle::Address): numbers in, a
+// number out, so track() skips Embind's generic invoker, which allocated per
+// call and cost more than the event itself. Conversion only, like the rest.
+extern "C" EMSCRIPTEN_KEEPALIVE double hearth_track_packed(double handle, double length, double now_ms) {
+  return reinterpret_cast<EngineHandle*>(static_cast<uintptr_t>(handle))->TrackPacked(length, now_ms);
+}
 
 EMSCRIPTEN_BINDINGS(hearth_engine) {
   emscripten::class_<EngineHandle>("Engine")
       .constructor<>()
       .function("configure", &EngineHandle::Configure)
       .function("track", &EngineHandle::Track)
+      .function("packBuffer", &EngineHandle::PackBuffer)
+      .function("trackPacked", &EngineHandle::TrackPacked)
+      .function("address", &EngineHandle::Address)
       .function("lastError", &EngineHandle::LastError)
       .function("profile", &EngineHandle::Profile)
       .function("setPreferences", &EngineHandle::SetPreferences)
@@ -62,6 +84,7 @@ EMSCRIPTEN_BINDINGS(hearth_engine) {
       .function("seed", &EngineHandle::Seed);
   emscripten::function("version", &Version);
   emscripten::function("trackBatch", &TrackBatch);
+  emscripten::function("trackPackedBatch", &TrackPackedBatch);
   emscripten::function("memoryStats", &MemoryStats);
 }
 

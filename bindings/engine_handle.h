@@ -4,10 +4,12 @@
 
 #include <emscripten/bind.h>
 
+#include <algorithm>
 #include <memory>
 #include <string>
 
 #include "bindings/common.h"
+#include "hearth/engine/batch.h"
 #include "hearth/engine/config.h"
 #include "hearth/engine/engine.h"
 
@@ -44,6 +46,44 @@ class EngineHandle {
     }
     return *r == TrackOutcome::kRecorded ? 0 : 1;
   }
+
+  // A Uint8Array view of this handle's packing buffer, at least `n` bytes,
+  // for js/internal/packed.js to write events into (no string crosses
+  // Embind per event). Valid until the wasm memory grows; null when `n` is
+  // over the limit.
+  val PackBuffer(double n) {
+    if (!(n >= 0) || n > static_cast<double>(kMaxPackedBytes)) return val::null();
+    if (pack_.size() < static_cast<size_t>(n)) pack_.resize(static_cast<size_t>(n));
+    return val(emscripten::typed_memory_view(pack_.size(), reinterpret_cast<uint8_t*>(pack_.data())));
+  }
+
+  // The first `length` bytes of the packing buffer as one packed event batch
+  // (hearth::TrackPacked); whole batches are in bindings/engine_bindings.cc.
+  std::string_view Packed(double length) const {
+    return std::string_view(pack_.data(), std::min(pack_.size(), static_cast<size_t>(std::max(0.0, length))));
+  }
+
+  // track() with the event already packed: one event, numbers only across the
+  // boundary, and the revision in the same answer (a second call per event
+  // for revision() cost as much as the event itself). Returns
+  // 2 * revision + (1 if the id was a duplicate, else 0) after the event, or
+  // -1 when it was rejected: see lastError().
+  double TrackPacked(double length, double now_ms) {
+    auto r = hearth::TrackPacked(*engine_, Packed(length), now_ms);
+    if (!r.ok()) {
+      last_error_ = r.status();
+      return -1;
+    }
+    if (!r->rejected.empty()) {
+      last_error_ = r->rejected.front().status;
+      return -1;
+    }
+    return 2 * static_cast<double>(engine_->revision()) + (r->recorded > 0 ? 0 : 1);
+  }
+
+  // This handle's address in wasm memory, for hearth_track_packed (see
+  // engine_bindings.cc): track() calls that export directly.
+  double Address() const { return static_cast<double>(reinterpret_cast<uintptr_t>(this)); }
 
   val LastError() const { return ErrorOrNull(last_error_); }
 
@@ -89,8 +129,11 @@ class EngineHandle {
   Engine& engine() { return *engine_; }
 
  private:
+  static constexpr size_t kMaxPackedBytes = 256u << 20;
+
   std::unique_ptr<Engine> engine_;
   absl::Status last_error_;
+  std::string pack_;
 };
 
 }  // namespace hearth::bindings

@@ -15,6 +15,7 @@ import { createLocalStorage } from '../storage/local.js';
 import { createMemoryStorage } from '../storage/memory.js';
 import { INIT as CONSENT_INIT, createConsentApi, normalizeConsentValues } from './consent.js';
 import { SyncClient, createPrivacyApi, normalizeSyncOptions } from './sync.js';
+import { EventPacker, packedSize } from './packed.js';
 
 const TOKEN = Symbol('hearth.constructor');
 const RESTORE = Symbol('hearth.restore');
@@ -23,7 +24,10 @@ const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'seed', 'au
   'consent', 'endpoint', 'privacy', 'sync', 'fetch', 'respectGpc'];
 const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased', 'context'];
 const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
+/** The core's kMaxBatchEvents (src/hearth/engine/batch.h). */
+const MAX_BATCH_EVENTS = 100_000;
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal'];
+const EVENT_KEY_SET = new Set(EVENT_KEYS);
 const LISTENER_EVENTS = ['change', 'error', 'consent', 'sync'];
 const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
 const MAX_KEY_LENGTH = 200;
@@ -329,9 +333,9 @@ function fatal(M, e) {
 }
 
 /** @param {string} s */
+const nativeIsWellFormed = typeof (/** @type {any} */ (String.prototype).isWellFormed) === 'function';
 function isWellFormed(s) {
-  const f = /** @type {any} */ (String.prototype).isWellFormed;
-  if (typeof f === 'function') return f.call(s);
+  if (nativeIsWellFormed) return /** @type {any} */ (s).isWellFormed();
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s);
 }
 
@@ -360,6 +364,8 @@ const encoder = new TextEncoder();
 export class Hearth {
   /** @type {any} */ #M;
   /** @type {any} */ #engine;
+  /** @type {EventPacker | null} writes track() events into wasm memory (see packed.js) */
+  #packer = null;
   /** @type {ReturnType<typeof normalizeOptions>} */ #opts;
   /** @type {Env} */ #env;
   /** @type {'restoring' | 'ready' | 'memory-only' | 'closed'} */ #status = 'restoring';
@@ -571,7 +577,7 @@ export class Hearth {
   track(event) {
     const before = this.#lastRevision;
     const outcome = this.#trackOne(event, 'track(event)');
-    if (this.#refreshRevision() !== before) this.#changed();
+    if (this.#lastRevision !== before) this.#changed();
     return outcome;
   }
 
@@ -655,20 +661,15 @@ export class Hearth {
     /** @type {{ index: number, code: string, message: string }[]} */
     const rejected = [];
     // Validate here (messages name events[i]), then cross into wasm once: the
-    // valid events go as one JSON batch that the core parses with simdjson.
+    // valid events go as one packed batch written straight into wasm memory.
     const batch = [];
     const origin = [];
+    let capacity = 0;
     for (let i = 0; i < events.length; i++) {
       try {
         const e = this.#normalizeEvent(events[i], `trackMany(events): events[${i}]`);
-        const out = { type: e.type, ts: e.ts };
-        if (e.item) out.item = e.item;
-        if (e.id) out.id = e.id;
-        if (e.query) out.query = e.query;
-        if (!Number.isNaN(e.value)) out.value = e.value;
-        if (e.quantity !== 1) out.quantity = e.quantity;
-        if (e.deal) out.deal = true;
-        batch.push(out);
+        capacity += packedSize(e);
+        batch.push(e);
         origin.push(i);
       } catch (e) {
         if (!(e instanceof HearthError)) throw e;
@@ -679,7 +680,13 @@ export class Hearth {
     let duplicates = 0;
     if (batch.length > 0) {
       try {
-        const r = this.#call((M, e) => this.#unwrap(M.trackBatch(e, JSON.stringify(batch), this.#nowMs())));
+        const r = this.#call((M, e) => {
+          if (batch.length > MAX_BATCH_EVENTS) {
+            throw new HearthError('RESOURCE_EXHAUSTED', `an event batch holds at most ${MAX_BATCH_EVENTS} events; split it; nothing was recorded`);
+          }
+          const length = this.#packerFor(e).pack(batch, capacity);
+          return this.#unwrap(M.trackPackedBatch(e, length, this.#nowMs()));
+        });
         recorded = r.recorded;
         duplicates = r.duplicates;
         for (const x of r.rejected) {
@@ -945,8 +952,12 @@ export class Hearth {
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
       throw invalidArgument(`${where} must be an object such as { type: 'view', item: 'sku-1' }`);
     }
-    for (const k of Object.keys(event)) {
-      if (!EVENT_KEYS.includes(k)) throw invalidArgument(`${where}: unknown field '${k}'; known fields are ${EVENT_KEYS.join(', ')}`);
+    // for-in + hasOwn visits the same keys as Object.keys without building
+    // an array per event (track() is the hot path).
+    for (const k in event) {
+      if (!EVENT_KEY_SET.has(k) && Object.hasOwn(event, k)) {
+        throw invalidArgument(`${where}: unknown field '${k}'; known fields are ${EVENT_KEYS.join(', ')}`);
+      }
     }
     if (typeof event.type !== 'string' || event.type.length === 0) {
       throw invalidArgument(`${where}: type must be a string (view, click, add_to_cart, purchase, search, dwell or dismiss)`);
@@ -976,16 +987,30 @@ export class Hearth {
   }
 
   #trackOne(event, where) {
-    const { type, item, id, ts, now, query, value, quantity, deal } = this.#normalizeEvent(event, where);
+    const ev = this.#normalizeEvent(event, where);
     return this.#call((M, e) => {
-      const r = e.track(type, item, id, ts, now, query, value, quantity, deal);
-      if (r === 0) return 'recorded';
-      if (r === 1) return 'duplicate';
+      // 2 * revision + (1 for a duplicate id), or -1 (see EngineHandle::TrackPacked).
+      const packer = this.#packerFor(e);
+      const length = packer.packOne(ev);
+      // The plain export when the module has it (one direct wasm call), else Embind.
+      const r = packer.address > 0 ? M._hearth_track_packed(packer.address, length, ev.now) : e.trackPacked(length, ev.now);
+      if (r >= 0) {
+        this.#lastRevision = Math.floor(r / 2);
+        return r % 2 === 0 ? 'recorded' : 'duplicate';
+      }
       const err = e.lastError();
       throw new HearthError(err?.code ?? 'INTERNAL', err?.message ?? 'the event was rejected');
     });
   }
 
+
+  /** The packer of engine handle `e` (a new one if the handle changed). @param {any} e */
+  #packerFor(e) {
+    if (this.#packer === null || this.#packer.handle !== e) {
+      this.#packer = new EventPacker(e, typeof this.#M._hearth_track_packed === 'function' && typeof e.address === 'function' ? e.address() : 0);
+    }
+    return this.#packer;
+  }
 
   /**
    * @param {unknown} input

@@ -28,10 +28,16 @@ std::string_view TypeName(od::json_type t) {
   return "a value";
 }
 
-struct StagedItem {
-  Item item;
-  int64_t index;
-};
+constexpr std::string_view kSpace = " \t\r\n\f\v";
+
+std::string_view TrimSpace(std::string_view s) {
+  const size_t b = s.find_first_not_of(kSpace);
+  if (b == std::string_view::npos) return {};
+  return s.substr(b, s.find_last_not_of(kSpace) - b + 1);
+}
+
+// Whether NormalizeKey(s) would be empty, without building it.
+bool IsBlank(std::string_view s) { return s.find_first_not_of(kSpace) == std::string_view::npos; }
 
 // Reads one item object. The first problem found becomes the reject; a
 // document-level error is returned through `fatal`.
@@ -42,6 +48,7 @@ class ItemReader {
   simdjson::error_code fatal = simdjson::SUCCESS;
 
   bool Read(od::value value, Item* item) {
+    item_ = item;
     od::json_type type;
     if (!Check(value.type().get(type), "", "")) return false;
     if (type != od::json_type::object) return Fail("", absl::StrCat("expected an object, got ", TypeName(type)));
@@ -64,13 +71,22 @@ class ItemReader {
   }
 
  private:
+  // The slot of a known field name, -1 for others. Dispatches on the first
+  // byte so that each key costs one comparison, not up to twelve.
   static int FieldSlot(std::string_view key) {
-    static constexpr std::string_view kFields[] = {"id",    "title", "category", "tags",       "brand",
-                                                   "price", "stock", "created_at", "popularity", "image",
-                                                   "url",   "attributes"};
-    for (size_t i = 0; i < std::size(kFields); ++i)
-      if (kFields[i] == key) return static_cast<int>(i);
-    return -1;
+    if (key.empty()) return -1;
+    auto is = [&](std::string_view name, int slot) { return key == name ? slot : -1; };
+    switch (key[0]) {
+      case 'i': return key.size() == 2 ? is("id", 0) : is("image", 9);
+      case 't': return key.size() == 4 ? is("tags", 3) : is("title", 1);
+      case 'c': return key.size() == 8 ? is("category", 2) : is("created_at", 7);
+      case 'b': return is("brand", 4);
+      case 'p': return key.size() == 5 ? is("price", 5) : is("popularity", 8);
+      case 's': return is("stock", 6);
+      case 'u': return is("url", 10);
+      case 'a': return is("attributes", 11);
+      default: return -1;
+    }
   }
 
   bool ReadField(int slot, std::string_view key, od::value v, Item* item) {
@@ -78,7 +94,6 @@ class ItemReader {
       case 0: {
         if (!String(v, key, kMaxIdBytes, &item->id)) return false;
         if (item->id.empty()) return Fail(key, "must not be empty");
-        reject_->id = item->id;
         return true;
       }
       case 1: return String(v, key, kMaxTitleBytes, &item->title);
@@ -117,6 +132,8 @@ class ItemReader {
 
   bool Fail(std::string_view field, std::string message) {
     reject_->index = index_;
+    // The id, once read, names the item (copied only for a reject).
+    if (item_ != nullptr) reject_->id = item_->id;
     reject_->field = std::string(field);
     reject_->message = field.empty() ? std::move(message) : absl::StrCat(field, " ", message);
     return false;
@@ -134,6 +151,15 @@ class ItemReader {
   }
 
   bool String(od::value v, std::string_view field, size_t limit, std::string* out) {
+    std::string_view s;
+    if (!StringView(v, field, limit, &s)) return false;
+    out->assign(s);
+    return true;
+  }
+
+  // The validated string as a view into the parser's buffer (valid until the
+  // next string is read): no copy for values that are only inspected.
+  bool StringView(od::value v, std::string_view field, size_t limit, std::string_view* out) {
     od::json_type type;
     if (!Check(v.type().get(type), field, "")) return false;
     if (type != od::json_type::string) return Fail(field, absl::StrCat("must be a string, got ", TypeName(type)));
@@ -141,7 +167,7 @@ class ItemReader {
     if (!Check(v.get_string().get(s), field, "is not a valid string (bad escape or lone surrogate)")) return false;
     if (s.size() > limit)
       return Fail(field, absl::StrCat("is ", s.size(), " bytes; the limit is ", limit));
-    out->assign(s);
+    *out = s;
     return true;
   }
 
@@ -166,8 +192,8 @@ class ItemReader {
       *out = static_cast<int64_t>(ms);
       return true;
     }
-    std::string text;
-    if (!String(v, field, 64, &text)) return false;
+    std::string_view text;
+    if (!StringView(v, field, 64, &text)) return false;
     int64_t ms;
     if (!ParseTimestamp(text, &ms) || ms < 0 || ms > kMaxMs)
       return Fail(field, "must be milliseconds since 1970 or an ISO-8601 date such as 2026-11-25T10:00:00Z");
@@ -187,10 +213,12 @@ class ItemReader {
       if (!Check(std::move(element).get(ev), field, "")) return false;
       if (out->size() == max_count)
         return Fail(field, absl::StrCat("has more than ", max_count, " entries"));
-      std::string s;
-      if (!String(ev, field, kMaxNameBytes, &s)) return false;
-      if (NormalizeKey(s).empty()) return Fail(field, "entries must not be blank");
-      out->push_back(std::move(s));
+      std::string_view s;
+      if (!StringView(ev, field, kMaxNameBytes, &s)) return false;
+      if (IsBlank(s)) return Fail(field, "entries must not be blank");
+      // Room for a few up front: one allocation instead of growing 1, 2, 4.
+      if (out->empty()) out->reserve(std::min<size_t>(max_count, 4));
+      out->emplace_back(s);
     }
     return true;
   }
@@ -201,16 +229,28 @@ class ItemReader {
     if (type == od::json_type::array) {
       if (!StringArray(v, field, kMaxCategoryLevels, out)) return false;
     } else {
-      std::string path;
-      if (!String(v, field, kMaxCategoryLevels * (kMaxNameBytes + 3), &path)) return false;
+      std::string_view path;
+      if (!StringView(v, field, kMaxCategoryLevels * (kMaxNameBytes + 3), &path)) return false;
       if (path.empty()) return true;
-      for (std::string& level : SplitCategoryPath(path)) {
+      // The levels of SplitCategoryPath, as views: no temporary vector, and
+      // the output sized once (separators + 1, capped at the limit + 1 so an
+      // over-long path is still reported by the check below).
+      out->reserve(std::min<size_t>(kMaxCategoryLevels + 1,
+                                    1 + static_cast<size_t>(std::count_if(path.begin(), path.end(), [](char c) {
+                                      return c == '>' || c == '/';
+                                    }))));
+      size_t start = 0;
+      while (true) {
+        const size_t end = path.find_first_of(">/", start);
+        const std::string_view level = TrimSpace(path.substr(start, end == std::string_view::npos ? end : end - start));
         if (level.empty()) return Fail(field, "has an empty level");
         if (out->size() == kMaxCategoryLevels)
           return Fail(field, absl::StrCat("has more than ", kMaxCategoryLevels, " levels"));
         if (level.size() > kMaxNameBytes)
           return Fail(field, absl::StrCat("level is longer than ", kMaxNameBytes, " bytes"));
-        out->push_back(std::move(level));
+        out->emplace_back(level);
+        if (end == std::string_view::npos) break;
+        start = end + 1;
       }
     }
     return true;
@@ -236,7 +276,9 @@ class ItemReader {
       if (!Check(av.type().get(at), field, "")) return false;
       std::string value;
       if (at == od::json_type::string) {
-        if (!String(av, field, kMaxAttributeValueBytes, &value)) return false;
+        std::string_view sv;
+        if (!StringView(av, field, kMaxAttributeValueBytes, &sv)) return false;
+        value.assign(sv);
       } else if (at == od::json_type::number) {
         double d;
         if (!Number(av, field, &d)) return false;
@@ -251,6 +293,7 @@ class ItemReader {
         return Fail(field, absl::StrCat("values must be strings, numbers or booleans; '", key, "' is ",
                                         TypeName(at)));
       }
+      if (out->empty()) out->reserve(4);
       out->emplace_back(std::move(key), std::move(value));
     }
     return true;
@@ -258,6 +301,7 @@ class ItemReader {
 
   int64_t index_;
   ItemReject* reject_;
+  const Item* item_ = nullptr;
 };
 
 std::string DocumentError(simdjson::error_code e, std::string_view where) {
@@ -265,11 +309,12 @@ std::string DocumentError(simdjson::error_code e, std::string_view where) {
                       simdjson::error_message(e), "; fix the document and load it again");
 }
 
-// Interns the item's features. Keys are built in one reused buffer and the
-// (more expensive) label only for a feature the dictionary has not seen yet:
-// most items of a catalog share most of their features.
-void InternFeatures(Item* item, FeatureDictionary* dict) {
-  std::string key;
+// Interns the item's features. Keys are built in one reused buffer (`key`,
+// kept by the caller across items, so it stops allocating after the first
+// few) and the (more expensive) label only for a feature the dictionary has
+// not seen yet: most items of a catalog share most of their features.
+void InternFeatures(Item* item, FeatureDictionary* dict, std::string& key) {
+  item->features.reserve(item->category.size() + item->tags.size() + 2);
   auto add = [&](auto&& make_label) {
     if (auto id = dict->Find(key)) {
       item->features.push_back(*id);
@@ -277,24 +322,29 @@ void InternFeatures(Item* item, FeatureDictionary* dict) {
       item->features.push_back(dict->Intern(key, make_label()));
     }
   };
-  std::string path;
-  for (const std::string& level : item->category) {
-    if (!path.empty()) path.push_back('/');
-    path += NormalizeKey(level);
-    key.assign("cat:").append(path);
-    add([&] { return level; });
+  // "cat:" + the normalised path so far: each level extends the last key.
+  key.assign("cat:");
+  for (size_t i = 0; i < item->category.size(); ++i) {
+    const std::string& level = item->category[i];
+    if (i > 0) key.push_back('/');
+    AppendNormalizedKey(level, &key);
+    add([&]() -> std::string_view { return level; });
   }
   for (const std::string& tag : item->tags) {
-    key.assign("tag:").append(NormalizeKey(tag));
-    add([&] { return tag; });
+    key.assign("tag:");
+    AppendNormalizedKey(tag, &key);
+    add([&]() -> std::string_view { return tag; });
   }
-  if (std::string brand = NormalizeKey(item->brand); !brand.empty()) {
-    key.assign("brand:").append(brand);
-    add([&] { return item->brand; });
-  }
+  key.assign("brand:");
+  AppendNormalizedKey(item->brand, &key);
+  if (key.size() > 6) add([&]() -> std::string_view { return item->brand; });
   if (item->price) {
     const int band = PriceBand(*item->price);
-    key.assign("price:").append(std::to_string(band));
+    char digits[4];
+    const int n = band >= 10 ? 2 : 1;
+    if (n == 2) digits[0] = static_cast<char>('0' + band / 10);
+    digits[n - 1] = static_cast<char>('0' + band % 10);
+    key.assign("price:").append(digits, static_cast<size_t>(n));
     add([&] {
       const double lo = band == 0 ? 0 : std::ldexp(1.0, band - 1), hi = std::ldexp(1.0, band);
       return absl::StrCat("price ", lo, "–", hi);
@@ -370,27 +420,33 @@ absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
         absl::StrCat("catalog must be a JSON array of items or {\"items\": [...]}, got ", TypeName(top)));
   }
 
-  std::vector<StagedItem> staged;
+  // Staged items and their document indices. Items run ~500 bytes of JSON
+  // each in practice; reserving for one per 256 bytes (at most 64k up front,
+  // so a document of whitespace cannot reserve much) avoids most regrowth.
+  std::vector<Item> staged;
+  std::vector<int64_t> staged_index;
+  const size_t estimate = std::min<size_t>(json.size() / 256 + 1, 65536);
+  staged.reserve(estimate);
+  staged_index.reserve(estimate);
   LoadResult result;
-  absl::flat_hash_map<std::string_view, int64_t> seen_ids;
   int64_t index = 0;
   for (auto element : items) {
     od::value v;
     if (auto e = std::move(element).get(v))
       return absl::InvalidArgumentError(DocumentError(e, absl::StrCat("at item ", index)));
     ItemReject reject;
-    StagedItem s;
-    s.index = index;
+    Item& item = staged.emplace_back();
     ItemReader reader(index, &reject);
-    bool ok = reader.Read(v, &s.item);
+    bool ok = reader.Read(v, &item);
     if (reader.fatal != simdjson::SUCCESS)
       return absl::InvalidArgumentError(DocumentError(reader.fatal, absl::StrCat("at item ", index)));
     if (ok) {
-      if (staged.size() >= kMaxItems)
+      if (staged.size() > kMaxItems)
         return absl::ResourceExhaustedError(
             absl::StrCat("catalog has more than ", kMaxItems, " items; the limit is ", kMaxItems));
-      staged.push_back(std::move(s));
+      staged_index.push_back(index);
     } else {
+      staged.pop_back();
       reject.index = index;
       result.rejected.push_back(std::move(reject));
     }
@@ -404,24 +460,27 @@ absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
 
   // Duplicate ids inside one document: the first wins, later ones are rejected.
   std::vector<bool> keep(staged.size(), true);
-  for (size_t i = 0; i < staged.size(); ++i) {
-    auto [it, inserted] = seen_ids.emplace(staged[i].item.id, staged[i].index);
-    if (!inserted) {
-      keep[i] = false;
-      result.rejected.push_back(ItemReject{staged[i].index, staged[i].item.id, "id",
-                                           absl::StrCat("id '", staged[i].item.id, "' duplicates item ", it->second)});
+  size_t n_unique = staged.size();
+  {
+    absl::flat_hash_map<std::string_view, int64_t> seen_ids;
+    seen_ids.reserve(staged.size());
+    for (size_t i = 0; i < staged.size(); ++i) {
+      auto [it, inserted] = seen_ids.emplace(staged[i].id, staged_index[i]);
+      if (!inserted) {
+        keep[i] = false;
+        --n_unique;
+        result.rejected.push_back(ItemReject{staged_index[i], staged[i].id, "id",
+                                             absl::StrCat("id '", staged[i].id, "' duplicates item ", it->second)});
+      }
     }
   }
-  std::vector<StagedItem> unique;
-  unique.reserve(staged.size());
-  for (size_t i = 0; i < staged.size(); ++i)
-    if (keep[i]) unique.push_back(std::move(staged[i]));
   std::sort(result.rejected.begin(), result.rejected.end(),
             [](const ItemReject& a, const ItemReject& b) { return a.index < b.index; });
 
-  size_t final_size = mode == LoadMode::kReplace ? unique.size() : items_.size();
+  size_t final_size = mode == LoadMode::kReplace ? n_unique : items_.size();
   if (mode == LoadMode::kUpsert)
-    for (const StagedItem& s : unique) final_size += index_.contains(s.item.id) ? 0 : 1;
+    for (size_t i = 0; i < staged.size(); ++i)
+      if (keep[i] && !index_.contains(staged[i].id)) ++final_size;
   if (final_size > kMaxItems)
     return absl::ResourceExhaustedError(
         absl::StrCat("catalog would hold ", final_size, " items; the limit is ", kMaxItems));
@@ -429,14 +488,20 @@ absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
   // Commit: nothing below can fail.
   ++version_;
   if (mode == LoadMode::kReplace) Clear();
-  for (StagedItem& s : unique) {
-    InternFeatures(&s.item, features_);
-    auto it = index_.find(s.item.id);
+  items_.reserve(final_size);
+  index_.reserve(final_size);
+  std::string key;  // feature-key scratch, reused across items
+  for (size_t i = 0; i < staged.size(); ++i) {
+    if (!keep[i]) continue;
+    Item& item = staged[i];
+    InternFeatures(&item, features_, key);
+    // After a replace the index holds only this document's (unique) ids.
+    auto it = mode == LoadMode::kReplace ? index_.end() : index_.find(item.id);
     if (it != index_.end()) {
-      items_[it->second] = std::move(s.item);
+      items_[it->second] = std::move(item);
     } else {
-      index_.emplace(s.item.id, static_cast<ItemIndex>(items_.size()));
-      items_.push_back(std::move(s.item));
+      index_.emplace(item.id, static_cast<ItemIndex>(items_.size()));
+      items_.push_back(std::move(item));
     }
     ++result.loaded;
   }

@@ -25,18 +25,40 @@ bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
 
 std::string NormalizeKey(std::string_view s) {
   std::string out;
-  out.reserve(s.size());
+  AppendNormalizedKey(s, &out);
+  return out;
+}
+
+void AppendNormalizedKey(std::string_view s, std::string* out) {
+  // Short inputs (every catalog name is) go through a stack buffer and one
+  // append; longer ones are sized once and trimmed. No per-byte capacity
+  // checks either way (the output is never longer than the input).
+  char small[256];
+  std::string_view::size_type base = out->size();
+  char* begin;
+  if (s.size() <= sizeof small) {
+    begin = small;
+  } else {
+    out->resize(base + s.size());
+    begin = &(*out)[0] + base;
+  }
+  char* w = begin;
   bool pending_space = false;
   for (char c : s) {
     if (IsSpace(c)) {
-      pending_space = !out.empty();
+      pending_space = w != begin;
       continue;
     }
-    if (pending_space) out.push_back(' ');
+    if (pending_space) *w++ = ' ';
     pending_space = false;
-    out.push_back(Lower(c));
+    *w++ = Lower(c);
   }
-  return out;
+  const size_t n = static_cast<size_t>(w - begin);
+  if (begin == small) {
+    out->append(small, n);
+  } else {
+    out->resize(base + n);
+  }
 }
 
 std::vector<std::string> Tokenize(std::string_view s) {

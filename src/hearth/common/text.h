@@ -19,6 +19,10 @@ namespace hearth {
 // space. Non-ASCII bytes pass through unchanged (feature keys stay UTF-8).
 std::string NormalizeKey(std::string_view s);
 
+// NormalizeKey(s) appended to `out`, for callers that build keys such as
+// "tag:" + NormalizeKey(tag) in one reused buffer (no temporary string).
+void AppendNormalizedKey(std::string_view s, std::string* out);
+
 // Splits `s` into normalised word tokens (separators: whitespace and
 // punctuation other than '-'). Used to match search queries to features.
 std::vector<std::string> Tokenize(std::string_view s);

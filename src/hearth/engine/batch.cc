@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "hearth/common/bytes.h"
 #include "hearth/common/json.h"
 #include "simdjson.h"
 
@@ -76,7 +77,67 @@ simdjson::error_code ReadEvent(od::value v, OwnedEvent* ev) {
   return simdjson::SUCCESS;
 }
 
+// Reads one packed event (views into `r`'s input). False: truncated.
+bool ReadPacked(ByteReader* r, TrackEvent* e) {
+  uint8_t deal;
+  if (!r->F64(&e->ts_ms) || !r->F64(&e->value) || !r->F64(&e->quantity) || !r->U8(&deal) || deal > 1) return false;
+  e->deal = deal == 1;
+  for (std::string_view* s : {&e->type, &e->item, &e->id, &e->query}) {
+    uint32_t n;
+    if (!r->U32(&n) || !r->Raw(s, n)) return false;
+  }
+  return true;
+}
+
+// The smallest packed event: three f64, a u8 and four empty strings.
+constexpr size_t kMinPackedEventBytes = 3 * 8 + 1 + 4 * 4;
+
 }  // namespace
+
+void AppendPackedEvent(const TrackEvent& e, std::string* out) {
+  ByteWriter w;
+  w.Reserve(kMinPackedEventBytes + e.type.size() + e.item.size() + e.id.size() + e.query.size());
+  w.F64(e.ts_ms);
+  w.F64(e.value);
+  w.F64(e.quantity);
+  w.U8(e.deal ? 1 : 0);
+  for (std::string_view s : {e.type, e.item, e.id, e.query}) w.Str(s);
+  out->append(w.data());
+}
+
+absl::StatusOr<BatchResult> TrackPacked(Engine& engine, std::string_view packed, double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  // Check the whole layout first, so a damaged batch records nothing; then
+  // decode again and apply (views only: no per-event allocation).
+  size_t count = 0;
+  {
+    ByteReader r(packed);
+    TrackEvent e;
+    while (!r.done()) {
+      if (!ReadPacked(&r, &e))
+        return absl::InvalidArgumentError(
+            absl::StrCat("packed event batch is truncated at event ", count, "; nothing was recorded"));
+      if (++count > kMaxBatchEvents)
+        return absl::ResourceExhaustedError(
+            absl::StrCat("an event batch holds at most ", kMaxBatchEvents, " events; split it; nothing was recorded"));
+    }
+  }
+  BatchResult result;
+  ByteReader r(packed);
+  for (size_t i = 0; i < count; ++i) {
+    TrackEvent e;
+    ReadPacked(&r, &e);  // checked above
+    auto outcome = engine.Track(e, now_ms);
+    if (!outcome.ok()) {
+      result.rejected.push_back({static_cast<int64_t>(i), outcome.status()});
+    } else if (*outcome == TrackOutcome::kDuplicate) {
+      ++result.duplicates;
+    } else {
+      ++result.recorded;
+    }
+  }
+  return result;
+}
 
 absl::StatusOr<BatchResult> TrackBatch(Engine& engine, std::string_view json, double now_ms) {
   if (auto s = ValidateNow(now_ms); !s.ok()) return s;

@@ -44,6 +44,28 @@ struct BatchResult {
 
 absl::StatusOr<BatchResult> TrackBatch(Engine& engine, std::string_view json, double now_ms);
 
+// Packed batches: the same events in a flat binary layout that the JS layer
+// writes straight into wasm memory, so neither side builds or parses JSON and
+// no string crosses the boundary per event (the hot path of track() and
+// trackMany()). Per event, little-endian, no padding:
+//   f64 ts (ms), f64 value (NaN: none), f64 quantity, u8 deal (0 or 1),
+//   then type, item, id and query, each as u32 byte length + UTF-8 bytes.
+// Events are applied exactly as TrackBatch applies them (ts is required; an
+// empty string means absent). A layout that does not end exactly after the
+// last event, or holds more than kMaxBatchEvents events, rejects the whole
+// batch and records nothing.
+//
+// Example:
+//   std::string packed;
+//   hearth::AppendPackedEvent(TrackEvent{"view", "sku-1", "", 1793000000000}, &packed);
+//   auto r = hearth::TrackPacked(engine, packed, now_ms);  // r->recorded == 1
+absl::StatusOr<BatchResult> TrackPacked(Engine& engine, std::string_view packed, double now_ms);
+
+// One event in the layout TrackPacked reads, appended to `out` (the C++
+// counterpart of the JS packer in js/internal/packed.js; used by tests and
+// the benchmark harness).
+void AppendPackedEvent(const TrackEvent& e, std::string* out);
+
 }  // namespace hearth
 
 #endif  // HEARTH_ENGINE_BATCH_H_

@@ -1,5 +1,7 @@
 #include "hearth/common/text.h"
 
+#include <string>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "hearth/common/bytes.h"
@@ -46,6 +48,26 @@ TEST(TextTest, NormalisesKeysAndTokenisesQueries) {
               ::testing::ElementsAre("waterproof", "trail-running", "shoes"));
 }
 
+TEST(AppendNormalizedKeyTest, AppendsWhatNormalizeKeyReturns) {
+  struct Case {
+    const char* prefix;
+    const char* input;
+  };
+  // Spaces at the start are dropped relative to the appended part, not to
+  // the whole buffer; the long input takes the no-stack-buffer path.
+  static const std::string kLong = "  Very " + std::string(300, 'X') + "  Long\t";
+  const Case kCases[] = {
+      {"tag:", "  Trail   Shoes\t"}, {"cat:shoes/", " Trail"}, {"", "ALREADY lower"},
+      {"brand:", "   "},             {"brand:", ""},          {"x:", kLong.c_str()},
+  };
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.input);
+    std::string out = c.prefix;
+    AppendNormalizedKey(c.input, &out);
+    EXPECT_EQ(out, std::string(c.prefix) + NormalizeKey(c.input));
+  }
+}
+
 TEST(JsonWriterTest, EscapesStrings) {
   JsonWriter j;
   j.BeginObject();
@@ -79,6 +101,42 @@ TEST(HashTest, SlicedCrcMatchesTheBitwiseDefinitionAtEveryLength) {
     EXPECT_EQ(Crc32(data), bitwise(data));
     data.push_back(static_cast<char>(i * 37 + 11));
   }
+}
+
+TEST(BytesTest, WritesLittleEndianAndReadsItBack) {
+  ByteWriter w;
+  w.U8(0xAB);
+  w.U16(0x1234);
+  w.U32(0xDEADBEEF);
+  w.U64(0x0102030405060708ull);
+  w.I64(-2);
+  w.F32(1.5f);
+  w.F64(-0.25);
+  const size_t patch = w.size();
+  w.U32(0);
+  w.PatchU32(patch, 0xCAFEF00D);
+  const std::string expected_prefix("\xAB\x34\x12\xEF\xBE\xAD\xDE\x08\x07\x06\x05\x04\x03\x02\x01", 15);
+  EXPECT_EQ(w.data().substr(0, 15), expected_prefix);
+
+  ByteReader r(w.data());
+  uint8_t u8;
+  uint16_t u16;
+  uint32_t u32, patched;
+  uint64_t u64;
+  int64_t i64;
+  float f32;
+  double f64;
+  ASSERT_TRUE(r.U8(&u8) && r.U16(&u16) && r.U32(&u32) && r.U64(&u64) && r.I64(&i64) && r.F32(&f32) &&
+              r.F64(&f64) && r.U32(&patched));
+  EXPECT_EQ(u8, 0xAB);
+  EXPECT_EQ(u16, 0x1234);
+  EXPECT_EQ(u32, 0xDEADBEEFu);
+  EXPECT_EQ(u64, 0x0102030405060708ull);
+  EXPECT_EQ(i64, -2);
+  EXPECT_EQ(f32, 1.5f);
+  EXPECT_EQ(f64, -0.25);
+  EXPECT_EQ(patched, 0xCAFEF00Du);
+  EXPECT_TRUE(r.done());
 }
 
 TEST(BytesTest, ReaderNeverReadsPastTheEnd) {

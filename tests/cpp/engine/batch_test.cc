@@ -68,5 +68,72 @@ TEST(TrackBatchTest, MatchesEventByEventTracking) {
   EXPECT_EQ(batched->ExportSnapshot(), single->ExportSnapshot());
 }
 
+std::string Pack(std::initializer_list<TrackEvent> events) {
+  std::string out;
+  for (const TrackEvent& e : events) AppendPackedEvent(e, &out);
+  return out;
+}
+
+TEST(TrackPackedTest, AppliesGoodEventsAndReportsBadOnesByIndex) {
+  auto engine = ShopEngine();
+  TrackEvent purchase{"purchase", "tent-1", "o-1", static_cast<double>(kNow)};
+  purchase.value = 250;
+  purchase.deal = true;
+  TrackEvent search{"search", "", "", 1792999999000, "merino socks"};
+  auto r = TrackPacked(*engine,
+                       Pack({TrackEvent{"view", "trail-1", "", static_cast<double>(kNow)},
+                             TrackEvent{"view", "nope", "", static_cast<double>(kNow)}, purchase, purchase, search,
+                             TrackEvent{"wave", "trail-1", "", static_cast<double>(kNow)}}),
+                       kNow);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->recorded, 3u);
+  EXPECT_EQ(r->duplicates, 1u);
+  ASSERT_EQ(r->rejected.size(), 2u);
+  EXPECT_EQ(r->rejected[0].index, 1);
+  EXPECT_EQ(r->rejected[0].status.code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(r->rejected[1].index, 5);
+  EXPECT_THAT(r->rejected[1].status.message(), HasSubstr("unknown event type 'wave'"));
+  EXPECT_EQ(engine->Summarize(kNow).purchases_total, 1u);
+}
+
+TEST(TrackPackedTest, ADamagedLayoutRecordsNothing) {
+  const std::string good = Pack({TrackEvent{"view", "trail-1", "", static_cast<double>(kNow)},
+                                 TrackEvent{"view", "trail-2", "", static_cast<double>(kNow)}});
+  std::string bad_deal = good;
+  bad_deal[24] = 2;  // the first event's deal byte
+  std::string long_string = good;
+  long_string[25] = 100;  // the first event's type length, past the end
+  const std::string cases[] = {good.substr(0, good.size() - 1), good + "x", bad_deal, long_string};
+  for (const std::string& packed : cases) {
+    SCOPED_TRACE(packed.size());
+    auto engine = ShopEngine();
+    const std::string before = engine->ExportSnapshot();
+    auto r = TrackPacked(*engine, packed, kNow);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+    EXPECT_THAT(r.status().message(), HasSubstr("nothing was recorded"));
+    EXPECT_EQ(engine->ExportSnapshot(), before);
+  }
+}
+
+TEST(TrackPackedTest, MatchesJsonBatches) {
+  auto packed = ShopEngine();
+  auto json = ShopEngine();
+  TrackEvent dwell{"dwell", "city-1", "", static_cast<double>(kNow)};
+  dwell.value = 45;
+  ASSERT_TRUE(TrackPacked(*packed, Pack({TrackEvent{"click", "city-1", "", 1792990000000}, dwell}), kNow).ok());
+  ASSERT_TRUE(TrackBatch(*json, R"([{"type": "click", "item": "city-1", "ts": 1792990000000},
+                                    {"type": "dwell", "item": "city-1", "value": 45}])", kNow).ok());
+  EXPECT_EQ(packed->ExportSnapshot(), json->ExportSnapshot());
+}
+
+TEST(TrackPackedTest, AnEmptyBatchRecordsNothing) {
+  auto engine = ShopEngine();
+  auto r = TrackPacked(*engine, "", kNow);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->recorded, 0u);
+  EXPECT_TRUE(r->rejected.empty());
+}
+
 }  // namespace
 }  // namespace hearth

@@ -73,8 +73,49 @@ export function createFakeModule() {
       this.rev = 0;
       return null;
     }
+    // The packing buffer of js/internal/packed.js (wasm memory in the real module).
+    packBuffer(n) {
+      if (!this.pack || this.pack.length < n) this.pack = new Uint8Array(n);
+      return this.pack;
+    }
+    /** Decodes the first `length` bytes of the packing buffer (src/hearth/engine/batch.h's layout). */
+    unpack(length) {
+      const view = new DataView(this.pack.buffer, 0, length);
+      const dec = new TextDecoder();
+      const events = [];
+      let pos = 0;
+      const str = () => {
+        const n = view.getUint32(pos, true);
+        const s = dec.decode(this.pack.subarray(pos + 4, pos + 4 + n));
+        pos += 4 + n;
+        return s;
+      };
+      while (pos < length) {
+        const ts = view.getFloat64(pos, true);
+        const value = view.getFloat64(pos + 8, true);
+        const quantity = view.getFloat64(pos + 16, true);
+        const deal = view.getUint8(pos + 24) === 1;
+        pos += 25;
+        const type = str();
+        const item = str();
+        const id = str();
+        const query = str();
+        events.push({ type, item, id, ts, query, value, quantity, deal });
+      }
+      return events;
+    }
+    // Like EngineHandle::TrackPacked: one packed event.
+    trackPacked(length, now) {
+      this.#use('track');
+      const [ev] = this.unpack(length);
+      const r = this.#track(ev.type, ev.item, ev.id, ev.ts, now, ev.query, ev.value, ev.quantity, ev.deal);
+      return r < 0 ? r : 2 * this.rev + r;
+    }
     track(type, item, id, ts, now, query, value, quantity, deal) {
       this.#use('track');
+      return this.#track(type, item, id, ts, now, query, value, quantity, deal);
+    }
+    #track(type, item, id, ts, now, query, value, quantity, deal) {
       if (!['view', 'click', 'add_to_cart', 'purchase', 'search', 'dwell', 'dismiss'].includes(type)) {
         this.err = { code: 'INVALID_ARGUMENT', message: `unknown event type '${type}'` };
         return -1;
@@ -164,6 +205,19 @@ export function createFakeModule() {
       events.forEach((ev, index) => {
         const r = engine.track(ev.type, ev.item ?? '', ev.id ?? '', ev.ts ?? now, now, ev.query ?? '',
           ev.value ?? NaN, ev.quantity ?? 1, ev.deal ?? false);
+        if (r === 0) recorded++;
+        else if (r === 1) duplicates++;
+        else rejected.push({ index, ...engine.lastError() });
+      });
+      return { recorded, duplicates, rejected };
+    },
+    // Like the core's TrackPacked: the events js/internal/packed.js wrote.
+    trackPackedBatch(engine, length, now) {
+      let recorded = 0;
+      let duplicates = 0;
+      const rejected = [];
+      engine.unpack(length).forEach((ev, index) => {
+        const r = engine.track(ev.type, ev.item, ev.id, ev.ts, now, ev.query, ev.value, ev.quantity, ev.deal);
         if (r === 0) recorded++;
         else if (r === 1) duplicates++;
         else rejected.push({ index, ...engine.lastError() });
