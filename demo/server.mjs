@@ -366,7 +366,9 @@ if (isMain) {
     // k: the demo's synthetic crowd is a few hundred shoppers, so cells are
     // released from 25 reports (HEARTH_DEMO_K; production collectors use ≥ 100).
     const k = process.env.HEARTH_DEMO_K ?? '25';
-    const collectorProcess = process.env.HEARTH_DEMO_COLLECTOR === '0' ? null : ['--k', k];
+    // HEARTH_DEMO_COLLECTOR=0 leaves it out; =memory keeps its store in memory (tests).
+    const mode = process.env.HEARTH_DEMO_COLLECTOR;
+    const collectorProcess = mode === '0' ? null : ['--k', k, ...(mode === 'memory' ? ['--memory'] : [])];
     running = await startServer({ port: Number(raw), collectorProcess, log: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`demo server: ${e.message}\n`);
