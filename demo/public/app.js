@@ -79,6 +79,7 @@ async function main() {
     const first = loaded.rejected[0];
     showNotice(`${loaded.rejected.length} catalog item(s) were skipped (first: item ${first.index}, ${first.field}: ${first.message}).`);
   }
+  hearth.on('consent', () => setStatus(hearth.status));
   hearth.on('change', () => {
     setStatus(hearth.status);
     renderProfile();
@@ -958,7 +959,9 @@ const STATUS_TEXT = {
 function setStatus(status) {
   const s = String(status ?? 'loading');
   document.body.dataset.hearthStatus = s;
-  $('status-text').textContent = STATUS_TEXT[s] ?? s;
+  // Ready but not yet allowed to learn: say that nothing is kept.
+  const waiting = s === 'ready' && state.hearth && !personalizationGranted(state.hearth);
+  $('status-text').textContent = waiting ? 'Not personalized: nothing saved' : STATUS_TEXT[s] ?? s;
 }
 
 let toastTimer = 0;

@@ -110,8 +110,13 @@ async function loadShopData(hearth) {
   const [promotions, campaigns, rules] = await Promise.all([get('/data/promotions.json'), get('/data/campaigns.json'), get('/data/game-rules.json')]);
   hearth.promotions.load(promotions);
   hearth.campaigns.load(campaigns);
-  // The gamification engine is optional: without it the widgets say so and the shop works.
-  if (typeof hearth.game?.load === 'function') {
+  // The gamification engine is optional: without it one note replaces the
+  // widgets (each would say the same) and the shop works.
+  const hasGame = typeof hearth.game?.load === 'function';
+  $('rewards-off').hidden = hasGame;
+  $('rewards-grid').hidden = !hasGame;
+  document.body.dataset.rewards = hasGame ? 'on' : 'off';
+  if (hasGame) {
     try {
       hearth.game.load(rules);
     } catch (e) {
