@@ -153,7 +153,14 @@ function renderOffers() {
       return li;
     }),
   );
-  list.hidden = active.length === 0;
+  if (active.length === 0) {
+    const none = document.createElement('li');
+    none.className = 'offers__none';
+    none.textContent = personalizationGranted(shop.hearth)
+      ? 'No campaign for this moment. Try a rainy evening, or near the store.'
+      : 'Campaign offers appear once you allow personal picks.';
+    list.append(none);
+  }
   document.body.dataset.offers = String(active.length);
 }
 

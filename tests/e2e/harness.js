@@ -142,5 +142,7 @@ export async function grantConsent(page) {
   if (await allow.isVisible()) {
     await allow.click();
     await page.waitForFunction(() => document.body.dataset.consent === 'granted');
+    // The prompt shows "saved" for a few seconds, over the bottom of the page.
+    await page.locator('hearth-consent').waitFor({ state: 'hidden', timeout: 10_000 });
   }
 }
