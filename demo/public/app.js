@@ -79,7 +79,10 @@ async function main() {
     const first = loaded.rejected[0];
     showNotice(`${loaded.rejected.length} catalog item(s) were skipped (first: item ${first.index}, ${first.field}: ${first.message}).`);
   }
-  hearth.on('consent', () => setStatus(hearth.status));
+  hearth.on('consent', () => {
+    setStatus(hearth.status);
+    renderProfile();
+  });
   hearth.on('change', () => {
     setStatus(hearth.status);
     renderProfile();
@@ -744,8 +747,9 @@ function renderProfile() {
   const knowsNothing = interests.length === 0 && !(Number(rfm.eventsTotal) > 0);
   $('profile-body').hidden = false;
   $('profile-empty').hidden = !knowsNothing;
-  $('profile-empty-text').textContent =
-    'Nothing yet. Open a few products and this panel will learn what you like — and show its work.';
+  $('profile-empty-text').textContent = personalizationGranted(state.hearth)
+    ? 'Nothing yet. Open a few products and this panel will learn what you like — and show its work.'
+    : 'Nothing, and nothing is kept: allow personal picks and this panel will learn what you like — and show its work.';
 
   // A blank profile shows one friendly line, not a wall of zeros.
   for (const section of $('profile-body').querySelectorAll('[data-learned]')) {
