@@ -14,6 +14,9 @@
 //   /img/<id>.svg     a product image generated from the item
 //   /collector/...    the private-report collector and its dashboard
 //                     (demo/collector/server.mjs), when started with one
+//   POST /api/simulate?n=N  plays N (1–500, default 150) synthetic shoppers
+//                     through the real SDK in this process against that
+//                     collector (demo/simulator.mjs); one run at a time
 // Every response carries the strict Content-Security-Policy the SDK promises
 // to work under: no inline scripts or styles, wasm allowed, nothing else.
 
@@ -26,6 +29,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { catalogToJSON, generateCatalog, imageSvg } from '../scripts/gen-catalog.mjs';
 import { mountCollector } from './collector/server.mjs';
+import { DEFAULT_SHOPPERS, MAX_SHOPPERS, simulateShoppers } from './simulator.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PUBLIC_DIR = join(HERE, 'public');
@@ -128,6 +132,7 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
       res.setHeader('Retry-After', '2');
       return send(req, res, 503, 'text/plain; charset=utf-8', collectorError ? `Collector unavailable: ${collectorError.message}\n` : 'Collector starting, retry in a moment\n');
     }
+    if (/^\/api\/simulate(\?|$)/.test(req.url)) return simulate(req, res);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.setHeader('Allow', 'GET, HEAD');
       return send(req, res, 405, 'text/plain; charset=utf-8', 'Method not allowed\n');
@@ -157,6 +162,39 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
       return sendFile(req, res, PUBLIC_DIR, '/index.html');
     }
     return sendFile(req, res, PUBLIC_DIR, path);
+  }
+
+  let simulating = false;
+  async function simulate(req, res) {
+    const json = (status, body) => send(req, res, status, MIME['.json'], JSON.stringify(body));
+    if (req.method !== 'POST') {
+      res.setHeader('Allow', 'POST');
+      return json(405, { error: { code: 'INVALID_ARGUMENT', message: 'POST /api/simulate?n=N' } });
+    }
+    req.resume(); // no body expected
+    if (!collector && !child) return json(503, { error: { code: 'UNAVAILABLE', message: 'this server runs without a collector' } });
+    const raw = new URL(req.url, 'http://localhost').searchParams.get('n') ?? String(DEFAULT_SHOPPERS);
+    const n = /^\d{1,4}$/.test(raw) ? Number(raw) : NaN;
+    if (!(n >= 1 && n <= MAX_SHOPPERS)) {
+      return json(400, { error: { code: 'INVALID_ARGUMENT', message: `n must be an integer in [1, ${MAX_SHOPPERS}], got ${JSON.stringify(raw.slice(0, 20))}` } });
+    }
+    if (simulating) return json(409, { error: { code: 'ABORTED', message: 'a simulation is already running; try again when it ends' } });
+    simulating = true;
+    try {
+      await (mounting ?? child?.ready);
+      const [promotions, campaigns] = await Promise.all([
+        readFile(join(PUBLIC_DIR, 'data', 'promotions.json'), 'utf8'),
+        readFile(join(PUBLIC_DIR, 'data', 'campaigns.json'), 'utf8'),
+      ]);
+      const self = `http://127.0.0.1:${server.address().port}/collector`;
+      const result = await simulateShoppers({ n, endpoint: self, catalogText: catalogBody.toString('utf8'), promotions, campaigns });
+      log(`simulated ${result.shoppers} shoppers: ${result.reportsAcked} reports accepted in ${result.ms} ms`);
+      return json(200, result);
+    } catch (e) {
+      return json(500, { error: { code: 'INTERNAL', message: String(e?.message ?? e) } });
+    } finally {
+      simulating = false;
+    }
   }
 
   async function sendFile(req, res, root, relPath) {
@@ -325,7 +363,12 @@ if (isMain) {
   try {
     // The collector (embedded PGlite unless HEARTH_COLLECTOR_DATABASE_URL says
     // otherwise) runs inside the demo server; HEARTH_DEMO_COLLECTOR=0 leaves it out.
-    const collectorProcess = process.env.HEARTH_DEMO_COLLECTOR === '0' ? null : [];
+    // k: the demo's synthetic crowd is a few hundred shoppers, so cells are
+    // released from 25 reports (HEARTH_DEMO_K; production collectors use ≥ 100).
+    const k = process.env.HEARTH_DEMO_K ?? '25';
+    // HEARTH_DEMO_COLLECTOR=0 leaves it out; =memory keeps its store in memory (tests).
+    const mode = process.env.HEARTH_DEMO_COLLECTOR;
+    const collectorProcess = mode === '0' ? null : ['--k', k, ...(mode === 'memory' ? ['--memory'] : [])];
     running = await startServer({ port: Number(raw), collectorProcess, log: (line) => process.stderr.write(`${line}\n`) });
   } catch (e) {
     process.stderr.write(`demo server: ${e.message}\n`);

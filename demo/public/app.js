@@ -17,6 +17,7 @@
 //   data-picks-revision   bumped after every render (or dismissal) in the rows
 
 import { createHearth, HearthError } from '/hearth/index.js';
+import { addToCart, clearCart, personalizationGranted, startShop } from '/shop.js';
 
 const STORAGE_KEY = 'hearth-demo';
 const MAX_INTERESTS = 8;
@@ -50,7 +51,16 @@ async function main() {
   setStatus('loading');
   // The store works without Hearth: the catalog renders even if the SDK
   // cannot start (old browser, blocked storage), just without a profile.
-  const starting = createHearth({ storage: 'indexeddb', key: STORAGE_KEY });
+  // Every purpose starts pending: until the shopper answers the consent
+  // prompt Hearth stores nothing and sends nothing, and the page records no
+  // events (picks are the popular, unpersonalized ones). Reports go to the
+  // collector under /collector/ once measurement is allowed.
+  const starting = createHearth({
+    storage: 'indexeddb',
+    key: STORAGE_KEY,
+    consent: { personalization: 'pending', gamification: 'pending', measurement: 'pending' },
+    endpoint: new URL('/collector', location.origin).href,
+  });
   starting.catch(() => {}); // handled below, after the catalog is shown
   const catalogText = await fetchCatalog('/catalog.json');
   state.items = JSON.parse(catalogText)
@@ -69,6 +79,10 @@ async function main() {
     const first = loaded.rejected[0];
     showNotice(`${loaded.rejected.length} catalog item(s) were skipped (first: item ${first.index}, ${first.field}: ${first.message}).`);
   }
+  hearth.on('consent', () => {
+    setStatus(hearth.status);
+    renderProfile();
+  });
   hearth.on('change', () => {
     setStatus(hearth.status);
     renderProfile();
@@ -81,6 +95,14 @@ async function main() {
   renderProfile();
   setStatus(hearth.status);
   scheduleRows();
+  await startShop({
+    hearth,
+    byId: state.byId,
+    track,
+    toast,
+    openProduct: (id) => openProduct(id, { push: true }),
+  }).catch((e) => showNotice(`Some shop features are off: ${e.message}`));
+  document.body.dataset.shop = 'ready';
   openFromLocation();
 }
 
@@ -98,6 +120,8 @@ async function fetchCatalog(url) {
  */
 function track(event) {
   if (!state.hearth) return null; // not started (yet, or at all): the store still works
+  // Before consent nothing is learned: the shop works, unpersonalized.
+  if (!personalizationGranted(state.hearth)) return 'not-consented';
   try {
     return state.hearth.track(event);
   } catch (err) {
@@ -111,7 +135,7 @@ function track(event) {
 
 /** Tells Hearth what the shopper did with a pick; like track(), never throws a HearthError. */
 function feedback(event) {
-  if (!state.hearth) return false;
+  if (!state.hearth || !personalizationGranted(state.hearth)) return false;
   try {
     state.hearth.feedback(event);
     return true;
@@ -178,8 +202,7 @@ function wireUi() {
     const item = state.current;
     if (!item) return;
     if (track({ type: 'add_to_cart', item: item.id, quantity: 1 }) === null) return;
-    state.cart += 1;
-    $('cart-count').textContent = String(state.cart);
+    addToCart(item);
     toast(`Added “${item.title}” to your cart`);
   });
   $('buy-now').addEventListener('click', () => {
@@ -222,8 +245,7 @@ async function eraseAll() {
   yes.disabled = true;
   try {
     await state.hearth.erase();
-    state.cart = 0;
-    $('cart-count').textContent = '0';
+    clearCart();
     toast('Your profile was erased from this browser.');
   } catch (err) {
     showNotice(`Could not erase: ${err?.message ?? err}`);
@@ -725,8 +747,9 @@ function renderProfile() {
   const knowsNothing = interests.length === 0 && !(Number(rfm.eventsTotal) > 0);
   $('profile-body').hidden = false;
   $('profile-empty').hidden = !knowsNothing;
-  $('profile-empty-text').textContent =
-    'Nothing yet. Open a few products and this panel will learn what you like — and show its work.';
+  $('profile-empty-text').textContent = personalizationGranted(state.hearth)
+    ? 'Nothing yet. Open a few products and this panel will learn what you like — and show its work.'
+    : 'Nothing, and nothing is kept: allow personal picks and this panel will learn what you like — and show its work.';
 
   // A blank profile shows one friendly line, not a wall of zeros.
   for (const section of $('profile-body').querySelectorAll('[data-learned]')) {
@@ -940,7 +963,9 @@ const STATUS_TEXT = {
 function setStatus(status) {
   const s = String(status ?? 'loading');
   document.body.dataset.hearthStatus = s;
-  $('status-text').textContent = STATUS_TEXT[s] ?? s;
+  // Ready but not yet allowed to learn: say that nothing is kept.
+  const waiting = s === 'ready' && state.hearth && !personalizationGranted(state.hearth);
+  $('status-text').textContent = waiting ? 'Not personalized: nothing saved' : STATUS_TEXT[s] ?? s;
 }
 
 let toastTimer = 0;

@@ -64,6 +64,51 @@ export interface IndexedDBStorageOptions {
  */
 export function createIndexedDBStorage(options?: IndexedDBStorageOptions): StorageAdapter;
 
+/**
+ * A host's asynchronous string key-value store (a native bridge). `get`
+ * resolves to the stored text, or null/undefined when there is none.
+ */
+export interface KeyValueBridge {
+  get(key: string): Promise<string | null | undefined>;
+  set(key: string, value: string): Promise<void>;
+  remove(key: string): Promise<void>;
+}
+
+export interface KeyValueStorageOptions {
+  /** Put before every key (default `'hearth:'`, at most 64 characters). */
+  prefix?: string;
+  /**
+   * `true` only when the bridge's `set()` has persisted by the time it
+   * returns. Default false: Hearth also writes a localStorage copy on
+   * `pagehide` and folds it back on the next start.
+   */
+  synchronous?: boolean;
+  /** The adapter's `kind` (default `'keyvalue'`). */
+  kind?: string;
+}
+
+/**
+ * Any host key-value bridge as a storage adapter, bytes as base64 text: for
+ * hybrid apps whose WebView storage may be evicted. Throws HearthError
+ * INVALID_ARGUMENT when the bridge lacks a method; bridge failures become
+ * HearthError (Hearth keeps working in memory); text that is not base64 is
+ * DATA_LOSS.
+ */
+export function createKeyValueStorage(bridge: KeyValueBridge, options?: KeyValueStorageOptions): StorageAdapter;
+
+/** Capacitor Preferences' API shape (`@capacitor/preferences`). */
+export interface CapacitorPreferencesLike {
+  get(options: { key: string }): Promise<{ value: string | null }>;
+  set(options: { key: string; value: string }): Promise<void>;
+  remove(options: { key: string }): Promise<void>;
+}
+
+/** `createKeyValueStorage` over Capacitor Preferences (kind `'capacitor-preferences'`). */
+export function createCapacitorPreferencesStorage(
+  preferences: CapacitorPreferencesLike,
+  options?: Omit<KeyValueStorageOptions, 'kind'>,
+): StorageAdapter;
+
 /** True when `x` has `get`, `set` and `delete` methods. */
 export function isStorageAdapter(x: unknown): x is StorageAdapter;
 

@@ -20,6 +20,7 @@
 export { createMemoryStorage } from './memory.js';
 export { createLocalStorage } from './local.js';
 export { createIndexedDBStorage } from './indexeddb.js';
+export { createKeyValueStorage, createCapacitorPreferencesStorage } from './keyvalue.js';
 export { bytesToBase64, base64ToBytes } from './base64.js';
 
 /**

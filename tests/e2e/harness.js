@@ -37,12 +37,13 @@ export const TEST_TIMEOUT = 90_000;
  * Spawns the demo server on a free port (PORT=0).
  * @returns {Promise<{ url: string, log: () => string, stop: () => Promise<void> }>}
  */
-export function startDemoServer() {
+export function startDemoServer({ collector = false } = {}) {
   let log = '';
   const child = spawn(process.execPath, ['demo/server.mjs'], {
     cwd: ROOT,
-    // The storefront suites do not need the collector (and its PGlite start).
-    env: { ...process.env, PORT: '0', HEARTH_DEMO_COLLECTOR: '0' },
+    // Most suites do not need the collector (and its PGlite start); with
+    // `collector` it runs with an in-memory store.
+    env: { ...process.env, PORT: '0', HEARTH_DEMO_COLLECTOR: collector ? 'memory' : '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   async function stop() {
@@ -128,4 +129,20 @@ export async function waitForHearth(page) {
   );
   const status = await page.getAttribute('body', 'data-hearth-status');
   assert.equal(status, 'ready', `Hearth status after load (notice: ${await page.textContent('#notice')})`);
+  await grantConsent(page);
+}
+
+/**
+ * The store asks for consent on a first visit and learns nothing until then:
+ * answers "Allow all" when the prompt shows (a returning visitor has none).
+ */
+export async function grantConsent(page) {
+  await page.waitForFunction(() => document.body.dataset.shop === 'ready', null, { timeout: 30_000 });
+  const allow = page.locator('hearth-consent button', { hasText: 'Allow all' });
+  if (await allow.isVisible()) {
+    await allow.click();
+    await page.waitForFunction(() => document.body.dataset.consent === 'granted');
+    // The prompt shows "saved" for a few seconds, over the bottom of the page.
+    await page.locator('hearth-consent').waitFor({ state: 'hidden', timeout: 10_000 });
+  }
 }

@@ -153,7 +153,9 @@ const picksRevision = async (p = page) => Number((await p.getAttribute('body', '
 const waitForPicks = (after, p = page) =>
   p.waitForFunction((n) => Number(document.body.dataset.picksRevision ?? 0) > n, after, { timeout: STEP_TIMEOUT });
 /** Every recommend() and feedback() call the page made, oldest first. */
-const calls = (p = page) => p.evaluate(() => /** @type {any} */ (globalThis).__hearthTestCalls ?? []);
+// The page's own rows' calls: the deals row (<hearth-slot name="deals">) asks on its own.
+const calls = (p = page) =>
+  p.evaluate(() => (/** @type {any} */ (globalThis).__hearthTestCalls ?? []).filter((c) => c.arg?.slot !== 'deals'));
 /** Lets a few animation frames pass (a debounced render would have happened by then). */
 const frames = (n = 3, p = page) =>
   p.evaluate((k) => new Promise((done) => {
@@ -225,7 +227,7 @@ test('skeletons hold the rows’ space until a new visitor’s popular picks arr
 
   const { forYou, wow } = await rows();
   assert.equal(forYou.length, 8, 'eight picks for you');
-  // Popular: a new visitor's picks come from the most popular quarter of the catalog.
+  // Popular: a new visitor's picks come from the most popular part of the catalog.
   const byPopularity = [...catalog].sort((a, b) => b.popularity - a.popularity).map((it) => it.id);
   for (const card of forYou) {
     const item = byId.get(card.item);
@@ -237,7 +239,9 @@ test('skeletons hold the rows’ space until a new visitor’s popular picks arr
     assert.equal(card.price, `$${item.price.toFixed(2)}`);
     assert.ok(card.reason.length > 0, `${card.item} has a reason`);
     const rank = byPopularity.indexOf(card.item);
-    assert.ok(rank < catalog.length / 4, `${card.item} is popular (rank ${rank + 1} of ${catalog.length})`);
+    // The top half: the row was already shown once before the consent answer,
+    // and shown-but-ignored picks fade, so the second showing goes further down.
+    assert.ok(rank < catalog.length / 2, `${card.item} is popular (rank ${rank + 1} of ${catalog.length})`);
   }
   assert.equal(new Set(forYou.map((c) => c.item)).size, 8, 'no pick twice');
   assert.match(await page.textContent('#for-you-subtitle'), /popular/i);
@@ -254,8 +258,11 @@ test('skeletons hold the rows’ space until a new visitor’s popular picks arr
   // The page renders exactly what recommend() returned, asked once per slot,
   // and the wow request excludes the for-you picks.
   await frames(5);
-  const made = (await calls()).filter((c) => c.name === 'recommend');
-  assert.deepEqual(made.map((c) => c.arg.slot), ['for_you', 'wow'], 'one recommend() per slot, no re-render loop');
+  // The deals row is <hearth-slot>'s own; the page's rows ask once before the
+  // consent answer and once after it (waitForHearth answers "Allow all").
+  const all = (await calls()).filter((c) => c.name === 'recommend');
+  assert.deepEqual(all.map((c) => c.arg.slot), ['for_you', 'wow', 'for_you', 'wow'], 'one recommend() per slot and consent state, no re-render loop');
+  const made = all.slice(-2);
   assert.deepEqual(made[0].items, forYou.map((c) => c.item));
   assert.deepEqual(made[1].items, wow.map((c) => c.item));
   assert.deepEqual([...made[1].arg.exclude].sort(), forYou.map((c) => c.item).sort());

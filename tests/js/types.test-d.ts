@@ -237,3 +237,23 @@ async function privacyTypes(h: Hearth) {
   return [withConsent, state, ts, m, t, bytes, left, firstId, s, err, pq];
 }
 void privacyTypes;
+
+// ---- hearth/storage key-value bridges and hearth/worker (storefront issue) ----
+import { createCapacitorPreferencesStorage, createKeyValueStorage, type StorageAdapter as KvAdapter } from 'hearth/storage';
+import { connectHearthWorker, serveHearth, type HearthWorkerClient } from 'hearth/worker';
+
+const kv: KvAdapter = createKeyValueStorage({ get: async (k: string) => k, set: async () => {}, remove: async () => {} }, { prefix: 'app:' });
+void kv;
+const cap: KvAdapter = createCapacitorPreferencesStorage({
+  get: async ({ key }) => ({ value: key }),
+  set: async () => {},
+  remove: async () => {},
+});
+void cap;
+declare const worker: Worker;
+const client: HearthWorkerClient = connectHearthWorker(worker);
+void client.start({ storage: 'indexeddb', key: 'shop' });
+void client.call('recommend', { slot: 'for_you' });
+// @ts-expect-error: only the listed methods can be called
+void client.call('close');
+void serveHearth;
