@@ -13,4 +13,4 @@ bash scripts/setup.sh
 bash scripts/build.sh wasm
 bash scripts/test-cpp.sh   # builds and runs native, native-asan, wasm-debug
 node scripts/size-check.mjs
-node --test --test-concurrency=1 tests/js/ eval/ tests/collector/ tests/e2e/
+node --test --test-concurrency=1 tests/js/ eval/ tests/collector/ tests/fleet/ tests/e2e/

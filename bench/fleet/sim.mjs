@@ -292,11 +292,11 @@ export function aggregate(reports, core, { debias = true, dedupe = true } = {}) 
     list.push(r);
   }
   const pqOf = (d, eps, mech) => (debias ? core.rrProbabilities(d, eps, mech) : { p: 1, q: 0 });
-  // Interests: strata by (mech, ε, K).
+  // Interests: strata by (period, mech, ε, taxonomy), as the collector's cells.
   const strata = new Map();
   for (const r of list) {
     if (r.type !== 'interests') continue;
-    const name = `${r.data.mech}|${r.epsilon}|${r.data.keys.join(',')}`;
+    const name = `${r.period}|${r.data.mech}|${r.epsilon}|${r.data.keys.join(',')}`;
     let s = strata.get(name);
     if (!s) strata.set(name, (s = { mech: r.data.mech, eps: r.epsilon, keys: r.data.keys, n: 0, observed: new Array(r.data.keys.length + 1).fill(0) }));
     s.n++;
@@ -323,7 +323,7 @@ export function aggregate(reports, core, { debias = true, dedupe = true } = {}) 
   for (const r of list) {
     if (r.type !== 'campaign') continue;
     for (const c of r.data.campaigns) {
-      const name = `${c.arm}|${r.epsilon / r.data.campaigns.length}`;
+      const name = `${r.period}|${c.arm}|${r.epsilon / r.data.campaigns.length}`;
       const a = (arms[c.arm] ??= new Map());
       let s = a.get(name);
       if (!s) a.set(name, (s = { eps: Math.floor((r.epsilon * 1e6) / r.data.campaigns.length) / 1e6, n: 0, observed: [0, 0, 0] }));
