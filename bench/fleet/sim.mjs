@@ -104,9 +104,12 @@ export const CAMPAIGNS = [
 ];
 
 /** The SDK policy for a total ε per day: the whole day's ε on the one report the lottery picks. */
-export function policyFor(epsilonPerDay) {
-  const t = { epsilon: epsilonPerDay };
-  return { epsilonPerDay, types: { interests: { ...t }, campaign: { ...t }, bandit: { ...t }, engagement: { ...t } } };
+export function policyFor(epsilonPerDay, weights = {}) {
+  const types = {};
+  for (const type of ['interests', 'campaign', 'bandit', 'engagement']) {
+    types[type] = { epsilon: epsilonPerDay, ...(weights[type] !== undefined ? { weight: weights[type] } : {}) };
+  }
+  return { epsilonPerDay, types };
 }
 
 /** A shopper: persona, consent and tastes drawn from the seed. */
@@ -146,8 +149,8 @@ export function topCategory(profile) {
  * (share of syncs whose answer is lost: the device resends the same ids).
  */
 export async function runFleet(options) {
-  const { devices, days = 14, epsilonPerDay = 1, seed = 1, k = 100, loseAnswers = 0, onProgress = () => {} } = options;
-  const policy = policyFor(epsilonPerDay);
+  const { devices, days = 14, epsilonPerDay = 1, seed = 1, k = 100, loseAnswers = 0, weights = {}, onProgress = () => {} } = options;
+  const policy = policyFor(epsilonPerDay, weights);
   const own = !options.collector;
   const collector = options.collector ?? (await startCollector({ port: 0, url: 'pglite:memory', k, policy: JSON.stringify(policy), maxPeriodAgeDays: null, maxPeriodAheadDays: null }));
   const endpoint = collector.url.replace(/\/$/, '');
@@ -156,7 +159,7 @@ export async function runFleet(options) {
   const rand = seeded(seed * 7919 + 17);
   const wire = []; // every POSTed report, resends included (for the broken-aggregation check)
   const truth = new Map(); // report id -> { type, period, value | arm/value }
-  const counts = { devices: 0, byConsent: { granted: 0, denied: 0, pending: 0 }, requestsByConsent: { granted: 0, denied: 0, pending: 0 }, bytes: 0, posts: 0, consentingDeviceDays: 0, exposures: { treatment: 0, holdout: 0 }, conversions: { treatment: 0, holdout: 0 } };
+  const counts = { devices: 0, byConsent: { granted: 0, denied: 0, pending: 0 }, requestsByConsent: { granted: 0, denied: 0, pending: 0 }, bytes: 0, posts: 0, consentingDeviceDays: 0, exposures: { treatment: 0, holdout: 0 }, conversions: { treatment: 0, holdout: 0 }, engine: { treatment: { exposed: 0, converted: 0 }, holdout: { exposed: 0, converted: 0 } } };
   const started = performance.now();
   for (let d = 0; d < devices; ++d) {
     const shopper = makeShopper(rand, d);
@@ -255,6 +258,11 @@ export async function runFleet(options) {
       if (next.body) recordTruth(next.body);
     }
     await hearth.sync();
+    for (const st of hearth.campaigns.stats()) {
+      if (st.campaign !== CAMPAIGN_ID) continue;
+      counts.engine[st.arm].exposed += st.exposed;
+      counts.engine[st.arm].converted += st.converted;
+    }
     hearth.close();
     if ((d + 1) % 100 === 0) onProgress({ devices: d + 1, seconds: (performance.now() - started) / 1000 });
   }
@@ -262,7 +270,7 @@ export async function runFleet(options) {
   const interests = await (await fetch(`${collector.url}api/interests`)).json();
   const stats = await (await fetch(`${collector.url}api/stats`)).json();
   if (own) await collector.close();
-  return { options: { devices, days, epsilonPerDay, seed, k, loseAnswers }, policy, counts, truth, wire, api: { lift, interests, stats }, seconds: (performance.now() - started) / 1000 };
+  return { options: { devices, days, epsilonPerDay, seed, k, loseAnswers, weights }, policy, counts, truth, wire, api: { lift, interests, stats }, seconds: (performance.now() - started) / 1000 };
 }
 
 export function isoDay(ms) {

@@ -30,6 +30,11 @@ const FLEETS = (args.fleets ?? '1000,10000,50000').split(',').map(Number);
 const SEED = Number(args.seed ?? 20261125);
 const K = Number(args.k ?? 100);
 const OUT = args.out ?? 'out/simulate';
+/** Extra real runs with other lottery weights (type:weight,…), e.g. more campaign reports while a campaign is live. */
+const VARIANTS = (args.variants ?? '1@interests:0.4+campaign:0.5').split(',').filter(Boolean).map((v) => {
+  const [eps, w] = v.split('@');
+  return { eps: Number(eps), weights: Object.fromEntries((w ?? '').split('+').filter(Boolean).map((kv) => [kv.split(':')[0], Number(kv.split(':')[1])])) };
+});
 
 const core = await createPrivacyTools();
 
@@ -89,8 +94,10 @@ const shares = (est) => Object.fromEntries(Object.entries(est.shares).map(([k, v
 await mkdir(OUT, { recursive: true });
 const rows = [];
 const validation = [];
-for (const eps of EPS) {
-  const run = await runFleet({ devices: DEVICES, days: DAYS, epsilonPerDay: eps, seed: SEED, k: K, onProgress: (p) => process.stderr.write(`ε=${eps}: ${p.devices} devices, ${p.seconds.toFixed(0)} s\r`) });
+const PLAN = [...EPS.map((eps) => ({ eps, weights: {} })), ...VARIANTS];
+for (const { eps, weights } of PLAN) {
+  const label = Object.keys(weights).length ? `${eps} (${Object.entries(weights).map(([t, w]) => `${t} ${w}`).join(', ')})` : String(eps);
+  const run = await runFleet({ devices: DEVICES, days: DAYS, epsilonPerDay: eps, seed: SEED, k: K, weights, onProgress: (p) => process.stderr.write(`ε=${eps}: ${p.devices} devices, ${p.seconds.toFixed(0)} s\r`) });
   process.stderr.write('\n');
   const truth = truthOf(run.truth);
   const api = run.api.lift.campaigns.find((c) => c.released);
@@ -99,23 +106,24 @@ for (const eps of EPS) {
   const bytesPerConsentingDay = run.counts.bytes / Math.max(1, run.counts.consentingDeviceDays);
   // Validate the shortcut at the real run's size.
   const rand = seeded(SEED + Math.round(eps * 1000));
-  const shortcutAtReal = aggregate(synthesize(run, DEVICES, eps, rand).reports, core);
+  const atReal = synthesize(run, DEVICES, eps, rand);
+  const shortcutAtReal = aggregate(atReal.reports, core);
   validation.push({
-    eps,
+    eps: label,
     realHalf: api?.lift?.ci95 ? (api.lift.ci95[1] - api.lift.ci95[0]) / 2 : real.lift?.half,
     shortcutHalf: shortcutAtReal.lift?.half,
     realL1: l1(shares(real), truth.shares),
-    shortcutL1: l1(shares(shortcutAtReal), truthOf(synthesize(run, DEVICES, eps, seeded(1)).truth).shares),
+    shortcutL1: l1(shares(shortcutAtReal), truthOf(atReal.truth).shares),
     seconds: run.seconds,
     apiLift: api?.lift?.value ?? null,
     aggLift: real.lift?.value ?? null,
   });
-  rows.push({ fleet: `${DEVICES} (real)`, eps, truth: truth.lift, lift: real.lift, l1: l1(shares(real), truth.shares), suppressed: suppressedShare(run, DEVICES), bytesPerDeviceDay, bytesPerConsentingDay, real: true, counts: run.counts });
+  rows.push({ fleet: `${DEVICES} (real)`, eps: label, simLift: run.counts.conversions.treatment / run.counts.exposures.treatment - run.counts.conversions.holdout / run.counts.exposures.holdout, truth: truth.lift, lift: real.lift, l1: l1(shares(real), truth.shares), suppressed: suppressedShare(run, DEVICES), bytesPerDeviceDay, bytesPerConsentingDay, real: true, counts: run.counts });
   for (const fleet of FLEETS) {
     const syn = synthesize(run, fleet, eps, rand);
     const t = truthOf(syn.truth);
     const est = aggregate(syn.reports, core);
-    rows.push({ fleet: String(fleet), fleetN: fleet, eps, truth: t.lift, lift: est.lift, l1: l1(shares(est), t.shares), suppressed: suppressedShare(run, fleet), bytesPerDeviceDay, bytesPerConsentingDay, real: false });
+    rows.push({ fleet: String(fleet), fleetN: fleet, eps: label, truth: t.lift, lift: est.lift, l1: l1(shares(est), t.shares), suppressed: suppressedShare(run, fleet), bytesPerDeviceDay, bytesPerConsentingDay, real: false });
   }
 }
 
@@ -135,10 +143,11 @@ for (const r of rows) {
 md += `\n## Shortcut validation (same n as the real run)\n\n| ε/day | real collector CI ± (pp) | shortcut CI ± (pp) | real L1 | shortcut L1 | collector lift = re-aggregated lift | real run time (s) |\n|---|---|---|---|---|---|---|\n`;
 for (const v of validation) md += `| ${v.eps} | ${pp(v.realHalf)} | ${pp(v.shortcutHalf)} | ${pct(v.realL1)} | ${pct(v.shortcutL1)} | ${v.apiLift != null && v.aggLift != null && Math.abs(v.apiLift - v.aggLift) < 1e-9 ? 'yes' : 'no'} | ${v.seconds.toFixed(0)} |\n`;
 const first = rows.find((r) => r.real);
+md += `\nRealized lift over ALL exposed device-days of the real runs (not only those the lottery reported): ${rows.filter((r) => r.real).map((r) => `ε ${r.eps}: ${pp(r.simLift)} pp`).join('; ')} — planted +${PLANTED_LIFT * 100} pp within each persona; the fleet's mix of personas per arm moves the realized value.\n`;
 md += `\nConsent in the real runs: ${JSON.stringify(first.counts.byConsent)}; requests by consent: ${JSON.stringify(first.counts.requestsByConsent)} (devices that never granted measurement sent nothing).\n\n`;
 md += `![lift CI](lift-ci.svg)\n\n![histogram L1](hist-l1.svg)\n`;
 const series = (metric) =>
-  FLEETS.map((f) => ({ name: `${f} devices`, ys: EPS.map((e) => metric(rows.find((r) => r.fleetN === f && r.eps === e))) }));
+  FLEETS.map((f) => ({ name: `${f} devices`, ys: EPS.map((e) => metric(rows.find((r) => r.fleetN === f && r.eps === String(e)))) }));
 const foot = [`x: ε per day = ${EPS.join(', ')} (left to right)`];
 await writeFile(join(OUT, 'lift-ci.svg'), lineChart({ title: 'Lift 95% CI half-width (pp)', xLabel: 'ε per day', yLabel: 'pp', series: [...series((r) => r.lift.half * 100), { name: 'target 2 pp', ys: EPS.map(() => 2), dashed: true }], footer: foot }));
 await writeFile(join(OUT, 'hist-l1.svg'), lineChart({ title: 'Interest histogram L1 error (%)', xLabel: 'ε per day', yLabel: '%', series: [...series((r) => r.l1 * 100), { name: 'target 5%', ys: EPS.map(() => 5), dashed: true }], footer: foot }));
