@@ -159,7 +159,7 @@ export async function runFleet(options) {
   const rand = seeded(seed * 7919 + 17);
   const wire = []; // every POSTed report, resends included (for the broken-aggregation check)
   const truth = new Map(); // report id -> { type, period, value | arm/value }
-  const counts = { devices: 0, byConsent: { granted: 0, denied: 0, pending: 0 }, requestsByConsent: { granted: 0, denied: 0, pending: 0 }, bytes: 0, posts: 0, consentingDeviceDays: 0, exposures: { treatment: 0, holdout: 0 }, conversions: { treatment: 0, holdout: 0 }, engine: { treatment: { exposed: 0, converted: 0 }, holdout: { exposed: 0, converted: 0 } } };
+  const counts = { devices: 0, byConsent: { granted: 0, denied: 0, pending: 0 }, requestsByConsent: { granted: 0, denied: 0, pending: 0 }, bytes: 0, posts: 0, consentingDeviceDays: 0, exposures: { treatment: 0, holdout: 0 }, conversions: { treatment: 0, holdout: 0 }, engine: { treatment: { exposed: 0, converted: 0 }, holdout: { exposed: 0, converted: 0 } }, engineGranted: { treatment: { exposed: 0, converted: 0 }, holdout: { exposed: 0, converted: 0 } } };
   const started = performance.now();
   for (let d = 0; d < devices; ++d) {
     const shopper = makeShopper(rand, d);
@@ -262,6 +262,10 @@ export async function runFleet(options) {
       if (st.campaign !== CAMPAIGN_ID) continue;
       counts.engine[st.arm].exposed += st.exposed;
       counts.engine[st.arm].converted += st.converted;
+      if (shopper.consent === 'granted') {
+        counts.engineGranted[st.arm].exposed += st.exposed;
+        counts.engineGranted[st.arm].converted += st.converted;
+      }
     }
     hearth.close();
     if ((d + 1) % 100 === 0) onProgress({ devices: d + 1, seconds: (performance.now() - started) / 1000 });

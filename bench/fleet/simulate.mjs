@@ -118,7 +118,8 @@ for (const { eps, weights } of PLAN) {
     apiLift: api?.lift?.value ?? null,
     aggLift: real.lift?.value ?? null,
   });
-  rows.push({ fleet: `${DEVICES} (real)`, eps: label, simLift: run.counts.conversions.treatment / run.counts.exposures.treatment - run.counts.conversions.holdout / run.counts.exposures.holdout, truth: truth.lift, lift: real.lift, l1: l1(shares(real), truth.shares), suppressed: suppressedShare(run, DEVICES), bytesPerDeviceDay, bytesPerConsentingDay, real: true, counts: run.counts });
+  rows.push({ fleet: `${DEVICES} (real)`, eps: label, simLift: run.counts.conversions.treatment / run.counts.exposures.treatment - run.counts.conversions.holdout / run.counts.exposures.holdout,
+    grantedLift: ((g) => g.treatment.converted / g.treatment.exposed - g.holdout.converted / g.holdout.exposed)(run.counts.engineGranted), truth: truth.lift, lift: real.lift, l1: l1(shares(real), truth.shares), suppressed: suppressedShare(run, DEVICES), bytesPerDeviceDay, bytesPerConsentingDay, real: true, counts: run.counts });
   for (const fleet of FLEETS) {
     const syn = synthesize(run, fleet, eps, rand);
     const t = truthOf(syn.truth);
@@ -143,7 +144,7 @@ for (const r of rows) {
 md += `\n## Shortcut validation (same n as the real run)\n\n| ε/day | real collector CI ± (pp) | shortcut CI ± (pp) | real L1 | shortcut L1 | collector lift = re-aggregated lift | real run time (s) |\n|---|---|---|---|---|---|---|\n`;
 for (const v of validation) md += `| ${v.eps} | ${pp(v.realHalf)} | ${pp(v.shortcutHalf)} | ${pct(v.realL1)} | ${pct(v.shortcutL1)} | ${v.apiLift != null && v.aggLift != null && Math.abs(v.apiLift - v.aggLift) < 1e-9 ? 'yes' : 'no'} | ${v.seconds.toFixed(0)} |\n`;
 const first = rows.find((r) => r.real);
-md += `\nRealized lift over ALL exposed device-days of the real runs (not only those the lottery reported): ${rows.filter((r) => r.real).map((r) => `ε ${r.eps}: ${pp(r.simLift)} pp`).join('; ')} — planted +${PLANTED_LIFT * 100} pp within each persona; the fleet's mix of personas per arm moves the realized value.\n`;
+md += `\nRealized lift over ALL exposed device-days of the real runs (not only those the lottery reported): ${rows.filter((r) => r.real).map((r) => `ε ${r.eps}: ${pp(r.simLift)} pp (devices that granted measurement: ${pp(r.grantedLift)} pp)`).join('; ')} — planted +${PLANTED_LIFT * 100} pp within each persona; the fleet's mix of personas per arm moves the realized value.\n`;
 md += `\nConsent in the real runs: ${JSON.stringify(first.counts.byConsent)}; requests by consent: ${JSON.stringify(first.counts.requestsByConsent)} (devices that never granted measurement sent nothing).\n\n`;
 md += `![lift CI](lift-ci.svg)\n\n![histogram L1](hist-l1.svg)\n`;
 const series = (metric) =>
