@@ -11,7 +11,7 @@
 // real run at the real run's size (same truths, same n: the CI half-widths
 // must agree). Writes out/simulate/report.md and SVG charts.
 //
-//   npm run simulate                          # 1000 real devices per ε, 14 days
+//   npm run simulate                          # 2000 real devices per ε, 14 days
 //   npm run simulate -- --devices 300 --days 7 --eps 1,2 --out out/quick
 
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,7 +23,7 @@ import { lineChart } from '../../eval/svg.mjs';
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => (a.startsWith('--') ? [...acc, [a.slice(2), all[i + 1]]] : acc), []),
 );
-const DEVICES = Number(args.devices ?? 1000);
+const DEVICES = Number(args.devices ?? 2000);
 const DAYS = Number(args.days ?? 14);
 const EPS = (args.eps ?? '0.25,0.5,1,2,4').split(',').map(Number);
 const FLEETS = (args.fleets ?? '1000,10000,50000').split(',').map(Number);
