@@ -150,8 +150,8 @@ md += `![lift CI](lift-ci.svg)\n\n![histogram L1](hist-l1.svg)\n`;
 const series = (metric) =>
   FLEETS.map((f) => ({ name: `${f} devices`, ys: EPS.map((e) => metric(rows.find((r) => r.fleetN === f && r.eps === String(e)))) }));
 const foot = [`x: ε per day = ${EPS.join(', ')} (left to right)`];
-await writeFile(join(OUT, 'lift-ci.svg'), lineChart({ title: 'Lift 95% CI half-width (pp)', xLabel: 'ε per day', yLabel: 'pp', series: [...series((r) => r.lift.half * 100), { name: 'target 2 pp', ys: EPS.map(() => 2), dashed: true }], footer: foot }));
-await writeFile(join(OUT, 'hist-l1.svg'), lineChart({ title: 'Interest histogram L1 error (%)', xLabel: 'ε per day', yLabel: '%', series: [...series((r) => r.l1 * 100), { name: 'target 5%', ys: EPS.map(() => 5), dashed: true }], footer: foot }));
+await writeFile(join(OUT, 'lift-ci.svg'), lineChart({ title: 'Lift 95% CI half-width (pp)', xLabel: 'ε per day', yLabel: 'pp', series: [...series((r) => Math.min(20, r.lift.half * 100)), { name: 'target 2 pp', ys: EPS.map(() => 2), dashed: true }], footer: [...foot, 'values above 20 pp drawn at 20 (see the table)'] }));
+await writeFile(join(OUT, 'hist-l1.svg'), lineChart({ title: 'Interest histogram L1 error (%)', xLabel: 'ε per day', yLabel: '%', series: [...series((r) => Math.min(40, r.l1 * 100)), { name: 'target 5%', ys: EPS.map(() => 5), dashed: true }], footer: [...foot, 'values above 40% drawn at 40% (see the table)'] }));
 await writeFile(join(OUT, 'report.md'), md);
 await writeFile(join(OUT, 'rows.json'), JSON.stringify({ rows: rows.map(({ counts, ...r }) => r), validation }, null, 1));
 process.stdout.write(md);
