@@ -3,7 +3,8 @@
 #   1. GoogleTest natively, under ASan+UBSan, and the same binary in wasm (ctest)
 #   2. the JS package against the real wasm build, the offline quality
 #      evaluation (eval/), the collector (tests/collector/: PGlite and a
-#      throwaway PostgreSQL on loopback), and the demo/browser tests
+#      throwaway PostgreSQL on loopback), the fleet simulation (tests/fleet/:
+#      300 real devices syncing to the collector), and the demo/browser tests
 #      in Debian's Chromium (node's test runner), whose summary ends the output.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,4 +14,4 @@ bash scripts/setup.sh
 bash scripts/build.sh wasm
 bash scripts/test-cpp.sh   # builds and runs native, native-asan, wasm-debug
 node scripts/size-check.mjs
-node --test --test-concurrency=1 tests/js/ eval/ tests/collector/ tests/e2e/
+node --test --test-concurrency=1 tests/js/ eval/ tests/collector/ tests/fleet/ tests/e2e/
