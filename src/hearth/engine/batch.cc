@@ -19,11 +19,14 @@ struct OwnedEvent {
   double value = std::numeric_limits<double>::quiet_NaN();
   double quantity = 1;
   bool deal = false;
+  double tz = 0;        // tzOffsetMinutes
+  std::string context;  // raw JSON object text, "" when absent
   std::string error;  // non-empty: rejected while parsing
 
   // An event without "ts" happened now.
   TrackEvent View(double now_ms) const {
-    return TrackEvent{type, item, id, std::isnan(ts) ? now_ms : ts, query, value, quantity, deal};
+    return TrackEvent{type, item, id, std::isnan(ts) ? now_ms : ts, query, value, quantity, deal,
+                      static_cast<int32_t>(tz), context};
   }
 };
 
@@ -62,9 +65,19 @@ simdjson::error_code ReadEvent(od::value v, OwnedEvent* ev) {
       e = fv.get_double().get(ev->quantity);
     } else if (key == "deal") {
       e = fv.get_bool().get(ev->deal);
+    } else if (key == "tzOffsetMinutes") {
+      e = fv.get_double().get(ev->tz);
+      if (!e && (!(ev->tz >= -840 && ev->tz <= 840) || ev->tz != std::floor(ev->tz)) && ev->error.empty())
+        ev->error = "tzOffsetMinutes must be a whole number of minutes from -840 to 840";
+    } else if (key == "context") {
+      od::object ctx;
+      e = fv.get_object().get(ctx);
+      std::string_view raw;
+      if (!e) e = ctx.raw_json().get(raw);
+      if (!e) ev->context.assign(raw);
     } else if (ev->error.empty()) {
       ev->error = absl::StrCat("unknown event field '", key.substr(0, 40),
-                               "'; use type, item, id, ts, query, value, quantity or deal");
+                               "'; use type, item, id, ts, query, value, quantity, deal, tzOffsetMinutes or context");
       continue;
     }
     if (e) {

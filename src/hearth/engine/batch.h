@@ -13,7 +13,8 @@
 // batch and changes nothing. A well-formed event that the engine rejects
 // (unknown item, bad timestamp, ...) is reported by index and the others are
 // applied, in order. Fields: type, item, id, ts, query, value, quantity, deal
-// — the same as Engine::Track (a missing ts means now); unknown fields are
+// and tzOffsetMinutes / context (game) — the same as Engine::Track (a missing
+// ts means now); unknown fields are
 // errors for that event.
 #ifndef HEARTH_ENGINE_BATCH_H_
 #define HEARTH_ENGINE_BATCH_H_

@@ -82,6 +82,10 @@ absl::StatusOr<TrackOutcome> Engine::Track(const TrackEvent& e, double now_ms) {
   const int64_t ts = static_cast<int64_t>(e.ts_ms);
   if (e.id.size() > kMaxEventIdBytes)
     return absl::InvalidArgumentError(absl::StrCat("event id is longer than ", kMaxEventIdBytes, " bytes"));
+  if (e.tz_offset_min < -kMaxTzOffsetMin || e.tz_offset_min > kMaxTzOffsetMin)
+    return absl::InvalidArgumentError("tzOffsetMinutes must be a UTC offset from -840 to 840 minutes");
+  std::vector<std::pair<std::string, ContextValue>> context;
+  if (auto s = ParseEventContext(e.context_json, &context); !s.ok()) return s;
 
   ProfileEvent pe;
   pe.type = type;
@@ -140,8 +144,70 @@ absl::StatusOr<TrackOutcome> Engine::Track(const TrackEvent& e, double now_ms) {
   }
   profile_.Observe(pe);
   if (type == EventType::kPurchase) rank_.RememberPurchase(item->id);
+  FeedGame(e, item, ts, static_cast<int64_t>(now_ms), context);
   ++revision_;
   return TrackOutcome::kRecorded;
+}
+
+bool Engine::FeedGame(const TrackEvent& e, const Item* item, int64_t ts, int64_t now,
+                      const std::vector<std::pair<std::string, ContextValue>>& context) {
+  GameEvent g;
+  g.type = e.type;
+  std::string key;
+  if (!e.id.empty()) {
+    g.key = e.id;
+  } else {  // no id: the event's own content is its identity
+    key = absl::StrCat(e.type, "|", e.item, "|", ts);
+    g.key = key;
+  }
+  g.ts_ms = ts;
+  g.tz_offset_min = e.tz_offset_min;
+  std::string segment;
+  if (game_.has_rules()) {
+    if (item != nullptr) {
+      g.item = item->id;
+      if (!item->category.empty()) g.category = CategoryKey(item->category).substr(4);  // drop "cat:"
+      for (const std::string& t : item->tags) g.tags.push_back(NormalizeKey(t));
+      g.brand = NormalizeKey(item->brand);
+      g.price = item->price.value_or(-1);
+    }
+    if (e.type == "purchase") {
+      g.amount = std::isnan(e.value) ? (item && item->price ? *item->price * e.quantity : 0) : e.value;
+      g.quantity = e.quantity;
+      g.deal = e.deal;
+    }
+    segment = std::string(SegmentName(profile_.segment(ts)));
+    g.segment = segment;
+    g.context = &context;
+  }
+  return game_.Observe(g, now);
+}
+
+absl::StatusOr<GameView> Engine::GameState(double now_ms, int32_t tz, size_t history) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  if (tz < -kMaxTzOffsetMin || tz > kMaxTzOffsetMin)
+    return absl::InvalidArgumentError("tzOffsetMinutes must be a UTC offset from -840 to 840 minutes");
+  const int64_t now = static_cast<int64_t>(now_ms);
+  if (game_.Advance(now, tz)) ++revision_;
+  return game_.View(now, tz, history);
+}
+
+absl::StatusOr<MysteryResult> Engine::OpenMystery(std::string_view box, double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  const int64_t now = static_cast<int64_t>(now_ms);
+  if (game_.Advance(now, 0)) ++revision_;
+  auto r = game_.OpenMystery(box, now, &rng_);
+  if (r.ok()) ++revision_;
+  return r;
+}
+
+absl::Status Engine::RefundEvent(std::string_view event_id, double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  if (event_id.empty() || event_id.size() > kMaxEventIdBytes)
+    return absl::InvalidArgumentError("refund needs the id of the event to reverse (1 to 128 bytes)");
+  auto s = game_.Refund(event_id, static_cast<int64_t>(now_ms));
+  if (s.ok()) ++revision_;
+  return s;
 }
 
 ProfileSummary Engine::Summarize(int64_t now_ms) const {
@@ -233,7 +299,9 @@ absl::Status Engine::Feedback(const FeedbackEvent& event) {
   return s;
 }
 
-std::string Engine::ExportSnapshot() const { return EncodeSnapshot(features_, profile_, rank_, rng_.state(), revision_); }
+std::string Engine::ExportSnapshot() const {
+  return EncodeSnapshot(features_, profile_, rank_, rng_.state(), revision_, game_);
+}
 
 absl::Status Engine::RestoreSnapshot(std::string_view blob) {
   SnapshotContents contents(profile_.config());
@@ -241,12 +309,14 @@ absl::Status Engine::RestoreSnapshot(std::string_view blob) {
   contents.Commit(&features_, &profile_, &revision_);
   rank_ = std::move(contents.rank);
   if (contents.has_rng) rng_.set_state(contents.rng_state);
+  game_.TakeStateFrom(std::move(contents.game));  // fresh when the blob has no game section
   return absl::OkStatus();
 }
 
 void Engine::Erase() {
   profile_ = Profile(profile_.config());
   rank_.Clear();
+  game_.Erase();
   ++revision_;
 }
 
@@ -337,6 +407,8 @@ std::string Engine::ExportJson(int64_t now_ms) const {
   j.BeginArray();
   for (const auto& w : s.dislikes) j.String(w);
   j.EndArray();
+  j.Key("game");
+  game_.WriteJson(&j);
   j.EndObject();
   return j.str();
 }

@@ -22,7 +22,7 @@ class ProfileCodec {
 namespace {
 
 constexpr char kMagic[4] = {'H', 'R', 'T', 'H'};
-enum SectionTag : uint16_t { kFeaturesSection = 1, kProfileSection = 2, kRankSection = 3 };
+enum SectionTag : uint16_t { kFeaturesSection = 1, kProfileSection = 2, kRankSection = 3, kGameSection = 4 };
 constexpr size_t kMaxFeatureKeyBytes = 512;
 
 absl::Status Corrupt(std::string_view what) {
@@ -48,7 +48,8 @@ absl::Status MigrateToCurrent(uint16_t version, std::string* /*payload*/) {
   switch (version) {
     case 1:  // 1 → 2 added the optional rank section: a v1 payload is a valid
              // v2 payload without it (fresh bandit, no impressions).
-    case 2:
+    case 2:  // 2 → 3 added the optional game section (absent: a fresh game).
+    case 3:
       return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat("snapshot format ", version, " has no migration"));
@@ -258,7 +259,7 @@ void ProfileCodec::Remap(Profile* p, const std::vector<FeatureId>& ids) {
 }
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
-                           const std::array<uint64_t, 4>& rng_state, uint64_t revision) {
+                           const std::array<uint64_t, 4>& rng_state, uint64_t revision, const Game& game) {
   // Only the features the profile refers to are stored, in key order.
   std::vector<FeatureId> used;
   for (const auto& [f, a] : profile.affinities()) used.push_back(f);
@@ -285,6 +286,9 @@ std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& pro
   EndSection(&payload, len_pos);
   BeginSection(&payload, kRankSection, &len_pos);
   WriteRank(rank, rng_state, &payload);
+  EndSection(&payload, len_pos);
+  BeginSection(&payload, kGameSection, &len_pos);
+  game.Encode(&payload);
   EndSection(&payload, len_pos);
 
   ByteWriter out;
@@ -321,7 +325,7 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
 
   ByteReader r(payload);
   if (!r.U64(&out->revision)) return Corrupt("truncated revision");
-  bool have_features = false, have_profile = false, have_rank = false;
+  bool have_features = false, have_profile = false, have_rank = false, have_game = false;
   while (!r.done()) {
     uint16_t tag;
     uint32_t len;
@@ -345,6 +349,9 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
     } else if (tag == kRankSection && version >= 2 && have_profile && !have_rank) {
       if (auto st = ReadRank(&s, out); !st.ok()) return st;
       have_rank = true;
+    } else if (tag == kGameSection && version >= 3 && have_profile && !have_game) {
+      if (auto st = out->game.Decode(&s); !st.ok()) return st;
+      have_game = true;
     } else {
       return Corrupt(absl::StrCat("unexpected section ", tag));
     }

@@ -1,7 +1,7 @@
 // The device state as one compact, checksummed binary blob.
 //
 // Example:
-//   std::string blob = hearth::EncodeSnapshot(features, profile, rank, rng.state(), revision);
+//   std::string blob = hearth::EncodeSnapshot(features, profile, rank, rng.state(), revision, game);
 //   hearth::SnapshotContents restored(profile.config());
 //   absl::Status s = hearth::DecodeSnapshot(blob, &restored);
 //   if (s.ok()) restored.Commit(&features, &profile, &revision);
@@ -34,19 +34,21 @@
 
 #include "absl/status/status.h"
 #include "hearth/catalog/features.h"
+#include "hearth/game/game.h"
 #include "hearth/profile/profile.h"
 #include "hearth/rank/rank.h"
 
 namespace hearth {
 
 // 1: features + profile. 2: adds the optional rank section (bandit, impressions,
-// purchases remembered for filtering, the random generator's state).
-inline constexpr uint16_t kSnapshotFormat = 2;
+// purchases remembered for filtering, the random generator's state). 3: adds
+// the optional game section (tag 4: ledger, streak, cards, badges, ...).
+inline constexpr uint16_t kSnapshotFormat = 3;
 inline constexpr size_t kSnapshotHeaderBytes = 16;
 inline constexpr size_t kMaxSnapshotBytes = 64u << 20;
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
-                           const std::array<uint64_t, 4>& rng_state, uint64_t revision);
+                           const std::array<uint64_t, 4>& rng_state, uint64_t revision, const Game& game);
 
 // Decoded state waiting to replace the live state.
 class SnapshotContents {
@@ -64,6 +66,7 @@ class SnapshotContents {
   RankState rank;   // empty when the blob predates format 2
   bool has_rng = false;
   std::array<uint64_t, 4> rng_state{};
+  Game game;  // fresh when the blob predates format 3
 };
 
 absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out);
