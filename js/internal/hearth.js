@@ -12,16 +12,17 @@ import { createIndexedDBStorage } from '../storage/indexeddb.js';
 import { isStorageAdapter } from '../storage/index.js';
 import { createLocalStorage } from '../storage/local.js';
 import { createMemoryStorage } from '../storage/memory.js';
+import { createGame, drainRewards, eventContext, timeZoneOption } from './game.js';
 
 const TOKEN = Symbol('hearth.constructor');
 const RESTORE = Symbol('hearth.restore');
 
-const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'seed', 'autosave', 'wasmBinary', 'locateFile'];
+const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'seed', 'autosave', 'wasmBinary', 'locateFile', 'timeZoneOffset'];
 const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased', 'context'];
 const CONTEXT_KEYS = ['hour', 'weekday', 'weather', 'distanceKm'];
 const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
-const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal'];
-const LISTENER_EVENTS = ['change', 'error'];
+const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal', 'context'];
+const LISTENER_EVENTS = ['change', 'error', 'reward'];
 const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
 const MAX_KEY_LENGTH = 200;
 // A burst of mutations postpones the autosave at most this many delays.
@@ -232,6 +233,7 @@ function normalizeOptions(options, env) {
     autosave,
     wasmBinary: o.wasmBinary,
     locateFile: o.locateFile,
+    tzAt: timeZoneOption(o.timeZoneOffset),
   };
 }
 
@@ -430,6 +432,14 @@ export class Hearth {
       },
     });
     Object.freeze(profile);
+    /** The loyalty game (points, streaks, stamp cards, tiers, badges, challenges, mystery boxes). */
+    this.game = createGame({
+      call: (fn) => this.#call(fn),
+      mutate: (fn) => this.#mutate(fn),
+      now: () => this.#nowMs(),
+      tzAt: (ts) => this.#opts.tzAt(ts),
+      emit: (reward) => this.#emit('reward', reward),
+    });
     this.#lastRevision = this.#call((M, e) => e.revision());
   }
 
@@ -563,6 +573,8 @@ export class Hearth {
         if (!Number.isNaN(e.value)) out.value = e.value;
         if (e.quantity !== 1) out.quantity = e.quantity;
         if (e.deal) out.deal = true;
+        out.tzOffsetMinutes = e.tz;
+        if (e.contextJson) out.context = JSON.parse(e.contextJson);
         batch.push(out);
         origin.push(i);
       } catch (e) {
@@ -581,6 +593,7 @@ export class Hearth {
           const index = origin[x.index];
           rejected.push({ index, code: x.code, message: `trackMany(events): events[${index}]: ${x.message}` });
         }
+        this.#call((M, e) => drainRewards(M, e, (reward) => this.#emit('reward', reward)));
       } finally {
         if (!this.#closed && !brokenModules.has(this.#M) && this.#refreshRevision() !== before) this.#changed();
       }
@@ -665,12 +678,12 @@ export class Hearth {
   }
 
   /**
-   * @param {'change' | 'error'} event
+   * @param {'change' | 'error' | 'reward'} event
    * @param {Function} fn
    * @returns {() => void} unsubscribes
    */
   on(event, fn) {
-    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change' or 'error'`);
+    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change', 'error' or 'reward'`);
     if (typeof fn !== 'function') throw invalidArgument('on(event, fn): fn must be a function');
     this.#assertOpen();
     let set = this.#listeners.get(event);
@@ -680,7 +693,7 @@ export class Hearth {
   }
 
   /**
-   * @param {'change' | 'error'} event
+   * @param {'change' | 'error' | 'reward'} event
    * @param {Function} fn
    */
   off(event, fn) {
@@ -857,15 +870,21 @@ export class Hearth {
     let deal = event.deal;
     if (deal === undefined || deal === null) deal = false;
     else if (typeof deal !== 'boolean') throw invalidArgument(`${where}: deal must be a boolean, not ${describe(deal)}`);
+    const { tz, contextJson } = eventContext(event.context, ts, this.#opts.tzAt, where);
 
-    return { type, item, id, ts, now, query, value, quantity, deal };
+    return { type, item, id, ts, now, query, value, quantity, deal, tz, contextJson };
   }
 
   #trackOne(event, where) {
-    const { type, item, id, ts, now, query, value, quantity, deal } = this.#normalizeEvent(event, where);
+    const { type, item, id, ts, now, query, value, quantity, deal, tz, contextJson } = this.#normalizeEvent(event, where);
     return this.#call((M, e) => {
-      const r = e.track(type, item, id, ts, now, query, value, quantity, deal);
+      const r = e.track(type, item, id, ts, now, query, value, quantity, deal, tz, contextJson);
       if (r === 0) return 'recorded';
+      if (r === 2) {
+        // Recorded, and the game has reward events: one more call only then.
+        drainRewards(M, e, (reward) => this.#emit('reward', reward));
+        return 'recorded';
+      }
       if (r === 1) return 'duplicate';
       const err = e.lastError();
       throw new HearthError(err?.code ?? 'INTERNAL', err?.message ?? 'the event was rejected');

@@ -163,3 +163,26 @@ async function recommendations() {
   void p;
 }
 void recommendations;
+
+// The game.
+async function game() {
+  const h = await createHearth({ storage: 'memory', timeZoneOffset: (ts: number) => (ts > 0 ? 60 : 120) });
+  const n: number = h.game.load({ earn: [] }).rules;
+  const s: import('hearth').GameState = h.game.state();
+  const status: 'active' | 'at_risk' | 'broken' | 'none' | undefined = s.streak?.status;
+  const off = h.on('reward', (r: import('hearth').RewardEvent) => {
+    const k: import('hearth').RewardKind = r.kind;
+    void k;
+  });
+  h.track({ type: 'purchase', item: 'a', id: 'o-1', context: { tzOffsetMinutes: -300, channel: 'app' } });
+  const prize: import('hearth').MysteryPrize = h.game.openMystery('box');
+  const rows: import('hearth').GameHistoryEntry[] = h.game.history({ limit: 5 });
+  h.game.refund({ event: 'o-1' });
+  // @ts-expect-error: refund needs the event id
+  h.game.refund({});
+  // @ts-expect-error: context values are flat
+  h.track({ type: 'view', item: 'a', context: { nested: { a: 1 } } });
+  off();
+  void n, status, prize, rows;
+}
+void game;

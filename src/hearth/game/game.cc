@@ -93,13 +93,13 @@ bool Game::MarkSeen(uint64_t id) {
 }
 
 void Game::Emit(RewardEvent e) {
-  if (pending_.size() >= kMaxPendingRewards) pending_.erase(pending_.begin());
+  if (pending_.size() >= kMaxPendingRewards) pending_.pop_front();
   pending_.push_back(std::move(e));
 }
 
 std::vector<RewardEvent> Game::TakeRewards() {
-  std::vector<RewardEvent> out;
-  out.swap(pending_);
+  std::vector<RewardEvent> out(std::make_move_iterator(pending_.begin()), std::make_move_iterator(pending_.end()));
+  pending_.clear();
   return out;
 }
 

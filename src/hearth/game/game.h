@@ -245,7 +245,7 @@ class Game {
   std::deque<uint64_t> events_order_;
   uint64_t opens_ = 0;  // mystery boxes opened, for draw ids
 
-  std::vector<RewardEvent> pending_;
+  std::deque<RewardEvent> pending_;  // oldest dropped past kMaxPendingRewards
 };
 
 }  // namespace hearth
