@@ -17,20 +17,34 @@ constexpr size_t kMaxTierWindow = 50'000;  // per kind of progress kept in a sna
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
-// hash(a, 0x1f, b): the id of an award of rule `b` for event `a`.
-uint64_t Key(std::string_view a, std::string_view b) {
+void Mix(uint64_t* h, std::string_view s) {
+  for (char c : s) {
+    *h ^= static_cast<uint8_t>(c);
+    *h *= 0x100000001b3ull;
+  }
+}
+
+// FNV-1a of a, 0x1f, b, c: the id of an award of rule `b` + `c` for event
+// `a` (no allocation: this runs for every matching rule of every event).
+uint64_t Key(std::string_view a, std::string_view b, std::string_view c = {}) {
   uint64_t h = Fnv1a64(a);
   h ^= 0x1f;
   h *= 0x100000001b3ull;
-  for (char c : b) {
-    h ^= static_cast<uint8_t>(c);
-    h *= 0x100000001b3ull;
-  }
+  Mix(&h, b);
+  Mix(&h, c);
   return h;
 }
 
 uint64_t Key(uint64_t a, std::string_view b, int64_t n = 0) {
-  return Key(std::string_view(reinterpret_cast<const char*>(&a), 8), absl::StrCat(b, "#", n));
+  uint8_t bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(a >> (8 * i));  // same on every platform
+  return Key(std::string_view(reinterpret_cast<const char*>(bytes), 8), b, absl::StrCat("#", n));
+}
+
+uint64_t DayKey(int64_t day, std::string_view prefix, std::string_view id) {
+  uint8_t bytes[8];
+  for (int i = 0; i < 8; ++i) bytes[i] = static_cast<uint8_t>(static_cast<uint64_t>(day) >> (8 * i));
+  return Key(std::string_view(reinterpret_cast<const char*>(bytes), 8), prefix, id);
 }
 
 std::string Hex(uint64_t v) {
@@ -197,7 +211,7 @@ void Game::EarnBadge(int idx, int64_t ts, uint64_t id, std::string_view event_ke
   done.message = absl::StrCat("You completed the ", set.name, " set");
   done.event = std::string(event_key);
   if (set.reward.kind != Reward::Kind::kNone) {
-    const uint64_t rid = Key(id, absl::StrCat("set:", set.id));
+    const uint64_t rid = Key(id, "set:" + set.id);
     if (MarkSeen(rid)) {
       done.claim = Grant(set.reward, rid, ts, set.name, event_key, rec);
       if (!done.claim.empty()) done.value_cents = set.reward.value_cents;
@@ -239,7 +253,7 @@ bool Game::Observe(const GameEvent& e, int64_t now_ms) {
 
   for (const EarnRule& rule : R.earn) {
     if (!R.Matches(rule.trigger, f)) continue;
-    const uint64_t id = Key(e.key, absl::StrCat("earn:", rule.id));
+    const uint64_t id = Key(e.key, "earn:", rule.id);
     if (seen_.contains(id)) continue;
     Reward reward = rule.reward;
     if (reward.kind == Reward::Kind::kCurrency) {
@@ -247,8 +261,8 @@ bool Game::Observe(const GameEvent& e, int64_t now_ms) {
         const double units = std::floor(std::max(0.0, e.amount));
         reward.amount = static_cast<int64_t>(std::min(units * static_cast<double>(rule.per_unit), double(kMaxAmount)));
       }
-      const uint64_t rule_cap = Key(static_cast<uint64_t>(day), absl::StrCat("cap:", rule.id));
-      const uint64_t global_cap = Key(static_cast<uint64_t>(day), absl::StrCat("cap$", R.currencies[reward.currency].id));
+      const uint64_t rule_cap = DayKey(day, "cap:", rule.id);
+      const uint64_t global_cap = DayKey(day, "cap$", R.currencies[reward.currency].id);
       if (rule.daily_cap > 0) reward.amount = std::min(reward.amount, rule.daily_cap - cap_used(rule_cap));
       if (const int64_t g = R.daily_caps[reward.currency]; g > 0)
         reward.amount = std::min(reward.amount, g - cap_used(global_cap));
@@ -269,7 +283,7 @@ bool Game::Observe(const GameEvent& e, int64_t now_ms) {
 
   for (const StampCard& card : R.cards) {
     if (!R.Matches(card.trigger, f)) continue;
-    const uint64_t id = Key(e.key, absl::StrCat("card:", card.id));
+    const uint64_t id = Key(e.key, "card:", card.id);
     if (!MarkSeen(id)) continue;
     CardState& s = cards_[card.id];
     ++s.stamps;
@@ -305,7 +319,7 @@ bool Game::Observe(const GameEvent& e, int64_t now_ms) {
     if (!b.by_event || !R.Matches(b.trigger, f)) continue;
     BadgeState& s = badges_[b.id];
     if (s.earned_at != 0) continue;
-    const uint64_t id = Key(e.key, absl::StrCat("badge:", b.id));
+    const uint64_t id = Key(e.key, "badge:", b.id);
     if (!MarkSeen(id)) continue;
     ++s.progress;
     rec.awards.push_back({Award::What::kBadgeProgress, b.id, 1, 0});
@@ -316,7 +330,7 @@ bool Game::Observe(const GameEvent& e, int64_t now_ms) {
     if (e.ts_ms < c.starts_ms || e.ts_ms >= c.ends_ms || !R.Matches(c.trigger, f)) continue;
     ChallengeState& s = challenges_[c.id];
     if (s.completed) continue;
-    const uint64_t id = Key(e.key, absl::StrCat("challenge:", c.id));
+    const uint64_t id = Key(e.key, "challenge:", c.id);
     if (!MarkSeen(id)) continue;
     const int64_t step =
         c.sum_amount ? static_cast<int64_t>(std::min(std::floor(std::max(0.0, e.amount)), double(kMaxCap))) : 1;
