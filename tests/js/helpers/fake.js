@@ -165,6 +165,10 @@ export function createFakeModule() {
       });
       return { recorded, duplicates, rejected };
     },
+    // The game's reward events since the last call: the fake game awards nothing.
+    gameTakeRewards() {
+      return [];
+    },
     loadCatalog(engine, bytes, replace) {
       M.calls.push('loadCatalog');
       maybeThrow('loadCatalog');
