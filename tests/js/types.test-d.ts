@@ -130,8 +130,8 @@ async function main(): Promise<void> {
   hearth.track({ type: 'view', item: 42 });
   // @ts-expect-error ts is a number or a Date, not a string
   hearth.track({ type: 'view', item: 'sku-2', ts: '2025-01-01' });
-  // @ts-expect-error there is no 'reward' event in this version
-  hearth.on('reward', () => {});
+  // @ts-expect-error there is no 'rewards' event ('reward' is)
+  hearth.on('rewards', () => {});
   // @ts-expect-error 'change' carries { revision }, not an error
   hearth.on('change', (e: HearthError) => e.code);
   // @ts-expect-error the constructor is hidden; use createHearth()
