@@ -54,6 +54,8 @@ std::string Hex(uint64_t v) {
 }
 
 std::string Plural(int64_t n, std::string_view unit) { return absl::StrCat(n, "-", unit); }
+// "1 day", "9 days".
+std::string Count(int64_t n, std::string_view unit) { return absl::StrCat(n, " ", unit, n == 1 ? "" : "s"); }
 
 }  // namespace
 
@@ -394,8 +396,9 @@ void Game::ObserveStreak(const GameEvent& e, uint64_t ev, EventRecord* rec) {
   if (broken_len > 0) {
     RewardEvent b{RewardKind::kStreakBroken};
     b.count = broken_len;
-    b.message = absl::StrCat("New ", unit, " 1 of a fresh streak. Your best so far is ", Plural(st.longest, unit),
-                             "s — keep going ", S.weekly ? "next week" : "tomorrow", " to build it up.");
+    b.message = absl::StrCat("Day 1 of a fresh streak. Your best so far is ", Count(st.longest, unit), ": come back ",
+                             S.weekly ? "next week" : "tomorrow", " to build it up.");
+    if (S.weekly) b.message.replace(0, 3, "Week");
     b.event = std::string(e.key);
     Emit(std::move(b));
   }
@@ -760,7 +763,7 @@ std::string Game::StreakMessage(const GameView::Streak& s) const {
     return absl::StrCat("Visit ", now, " to keep your ", Plural(s.current, unit), " streak");
   }
   if (s.status == "broken")
-    return absl::StrCat("Visit ", now, " to start a new streak. Your best is ", Plural(s.longest, unit), "s");
+    return absl::StrCat("Visit ", now, " to start a new streak. Your best is ", Count(s.longest, unit));
   return absl::StrCat("Visit ", now, " to start a streak");
 }
 

@@ -445,7 +445,7 @@ TEST(GameStreakTest, StatusAndMessagesSayWhatToDoNext) {
   EXPECT_EQ(v.streak->status, "broken");
   EXPECT_EQ(v.streak->current, 0);
   EXPECT_EQ(v.streak->longest, 2);
-  EXPECT_EQ(v.streak->message, "Visit today to start a new streak. Your best is 2-days");
+  EXPECT_EQ(v.streak->message, "Visit today to start a new streak. Your best is 2 days");
   // Never shaming: no lost / failed / broke in any user-facing text.
   g.TakeRewards();
   g.Observe(Make(Ev{"view", "c", kMidnight + 5 * kDay}), kMidnight + 5 * kDay);
