@@ -26,6 +26,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -230,11 +231,13 @@ class Game {
   absl::flat_hash_set<uint64_t> seen_;
   std::deque<uint64_t> seen_order_;
   StreakState streak_;
-  absl::flat_hash_map<std::string, CardState> cards_;
-  absl::flat_hash_map<std::string, BadgeState> badges_;
-  absl::flat_hash_map<std::string, ChallengeState> challenges_;
-  absl::flat_hash_map<std::string, BoxState> boxes_;
-  absl::flat_hash_map<std::string, int64_t> prize_wins_;  // "box/prize" -> times won
+  // Progress by rule id. std::map: a handful of entries, and far less wasm
+  // code than one hash-map instantiation per value type.
+  std::map<std::string, CardState> cards_;
+  std::map<std::string, BadgeState> badges_;
+  std::map<std::string, ChallengeState> challenges_;
+  std::map<std::string, BoxState> boxes_;
+  std::map<std::string, int64_t> prize_wins_;  // "box/prize" -> times won
   std::vector<PendingClaim> claims_;
   std::string tier_;              // current tier id ("" none)
   int64_t tier_below_since_ = 0;  // when the window fell below the tier (0: not below)

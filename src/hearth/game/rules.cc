@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "absl/base/attributes.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "hearth/common/text.h"
 #include "hearth/profile/profile.h"
@@ -80,8 +82,11 @@ class RulesReader {
     return absl::OkStatus();
   }
 
-  template <typename Fn>
-  absl::Status List(od::value v, std::string_view name, Fn fn) {
+  // Not templates: one copy of each loop (the rule kinds share them; wasm size).
+  using ElementFn = absl::FunctionRef<absl::Status(od::value, const std::string&)>;
+  using FieldFn = absl::FunctionRef<absl::Status(std::string_view, od::value, const std::string&)>;
+
+  ABSL_ATTRIBUTE_NOINLINE absl::Status List(od::value v, std::string_view name, ElementFn fn) {
     od::array arr;
     if (v.get_array().get(arr)) return Bad(name, "must be an array");
     size_t i = 0;
@@ -95,7 +100,7 @@ class RulesReader {
     return absl::OkStatus();
   }
 
-  absl::Status Str(od::value v, const std::string& where, size_t limit, std::string* out, bool id = false) {
+  ABSL_ATTRIBUTE_NOINLINE absl::Status Str(od::value v, const std::string& where, size_t limit, std::string* out, bool id = false) {
     std::string_view s;
     if (v.get_string().get(s)) return Bad(where, "must be a string");
     if (s.size() > limit) return Bad(where, absl::StrCat("is longer than ", limit, " bytes"));
@@ -105,7 +110,7 @@ class RulesReader {
   }
 
   // A whole number in [lo, hi]; fractions, huge values and negatives are errors.
-  absl::Status Int(od::value v, const std::string& where, int64_t lo, int64_t hi, int64_t* out) {
+  ABSL_ATTRIBUTE_NOINLINE absl::Status Int(od::value v, const std::string& where, int64_t lo, int64_t hi, int64_t* out) {
     double d;
     if (v.get_double().get(d) || !std::isfinite(d)) return Bad(where, "must be a number");
     if (d != std::floor(d)) return Bad(where, "must be a whole number");
@@ -115,7 +120,7 @@ class RulesReader {
     return absl::OkStatus();
   }
 
-  absl::Status Time(od::value v, const std::string& where, int64_t* out) {
+  ABSL_ATTRIBUTE_NOINLINE absl::Status Time(od::value v, const std::string& where, int64_t* out) {
     od::json_type t;
     if (v.type().get(t)) return Bad(where, "is not valid JSON");
     if (t == od::json_type::number) return Int(v, where, 0, 253402300799999LL, out);
@@ -125,7 +130,7 @@ class RulesReader {
     return absl::OkStatus();
   }
 
-  absl::Status Events(od::value v, const std::string& where, Trigger* t) {
+  ABSL_ATTRIBUTE_NOINLINE absl::Status Events(od::value v, const std::string& where, Trigger* t) {
     od::json_type jt;
     if (v.type().get(jt)) return Bad(where, "is not valid JSON");
     auto add = [&](std::string_view s) -> absl::Status {
@@ -152,7 +157,7 @@ class RulesReader {
     return absl::OkStatus();
   }
 
-  absl::Status When(od::value v, const std::string& where, Trigger* t) {
+  ABSL_ATTRIBUTE_NOINLINE absl::Status When(od::value v, const std::string& where, Trigger* t) {
     auto id = CompileExpr(v, where, &r_->exprs, &expr_budget_);
     if (!id.ok()) return id.status();
     t->when = static_cast<int32_t>(*id);
@@ -161,7 +166,7 @@ class RulesReader {
 
   // {"currency": "points", "amount": 10 [, "perUnit": 1]} | {"mystery": id} |
   // {"badge": id} | {"label": "...", "valueCents": 350}
-  absl::Status RewardOf(od::value v, const std::string& where, Reward* out, int64_t* per_unit = nullptr) {
+  ABSL_ATTRIBUTE_NOINLINE absl::Status RewardOf(od::value v, const std::string& where, Reward* out, int64_t* per_unit = nullptr) {
     od::object obj;
     if (v.get_object().get(obj)) return Bad(where, "must be an object such as {\"currency\": \"points\", \"amount\": 10}");
     bool have_amount = false;
@@ -253,9 +258,9 @@ class RulesReader {
     return absl::OkStatus();
   }
 
-  // Reads the common fields of a rule object: calls `field` for the others.
-  template <typename Fn>
-  absl::Status Object(od::value v, const std::string& where, std::string_view known, Fn field) {
+  // Reads a rule object, calling `field` for each field; NOT_FOUND from it
+  // means an unknown field.
+  ABSL_ATTRIBUTE_NOINLINE absl::Status Object(od::value v, const std::string& where, std::string_view known, FieldFn field) {
     od::object obj;
     if (v.get_object().get(obj)) return Bad(where, "must be an object");
     for (auto f : obj) {
