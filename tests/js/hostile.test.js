@@ -330,8 +330,8 @@ describe('snapshots', () => {
       return b;
     };
     await badSnapshot(flip(0), 'INVALID_ARGUMENT', /magic/); // "HRTH" → "IRTH"
-    await badSnapshot(flip(4, 1), 'DATA_LOSS', /version 0/); // format 2 → 0
-    await badSnapshot(flip(4, 2), 'FAILED_PRECONDITION', /newer/); // format 2 → 6
+    await badSnapshot(flip(4, 0), 'DATA_LOSS', /section 4/); // format 3 → 2, which has no game section
+    await badSnapshot(flip(4, 2), 'FAILED_PRECONDITION', /newer/); // format 3 → 7
     await badSnapshot(flip(6), 'DATA_LOSS', /flags/);
     await badSnapshot(flip(8), 'DATA_LOSS', /header says/);
     await badSnapshot(flip(12), 'DATA_LOSS', /checksum/);
@@ -351,7 +351,7 @@ describe('snapshots', () => {
 
   test('a newer format: only the u16 at offset 4 patched → FAILED_PRECONDITION', async () => {
     const newer = good.slice();
-    new DataView(newer.buffer).setUint16(4, 3, true); // this SDK reads formats 1 and 2
+    new DataView(newer.buffer).setUint16(4, 4, true); // this SDK reads formats 1 to 3
     await badSnapshot(newer, 'FAILED_PRECONDITION', /newer than this SDK reads.*upgrade/);
     new DataView(newer.buffer).setUint16(4, 0xffff, true);
     await badSnapshot(newer, 'FAILED_PRECONDITION', /65535/);
