@@ -11,6 +11,7 @@ const OPS = [
   ['track', (r) => `\`Track\` × ${(r.ops / 1000).toFixed(0)}k (view events)`, 'ns/event', 1e6],
   ['summarize', (r) => `\`Summarize\` × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
   ['recommend', (r) => `\`Recommend\` (for_you, 10 picks) × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
+  ['game', (r) => `\`Track\` through 100 game rules × ${(r.ops / 1000).toFixed(0)}k (views + purchases, rewards drained)`, 'ns/event', 1e6],
   ['snapshot', (r) => `\`ExportSnapshot\` + \`RestoreSnapshot\` × ${(r.ops / 1000).toFixed(0)}k (${(r.bytes / 1024).toFixed(1)} KB blob)`, 'µs/pair', 1e3],
 ];
 
