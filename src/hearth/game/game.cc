@@ -248,6 +248,10 @@ bool Game::Observe(const GameEvent& e, int64_t now_ms) {
   const uint64_t ev = Fnv1a64(e.key);
   EventRecord rec;
   const int64_t day = LocalDay(e.ts_ms, e.tz_offset_min);
+  // Cap counters older than two days can no longer matter (events are at
+  // most a day ahead of now, and late ones start a fresh count): drop them.
+  if (caps_.size() > 4 * (R.earn.size() + R.currencies.size()) + 64)
+    absl::erase_if(caps_, [&](const auto& kv) { return kv.second.first < day - 2; });
   auto cap_used = [&](uint64_t k) {
     auto it = caps_.find(k);
     return it == caps_.end() || it->second.first != day ? int64_t{0} : it->second.second;
