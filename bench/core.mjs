@@ -14,6 +14,7 @@ const OPS = [
   ['campaign0', (r) => `\`Track\` × ${(r.ops / 1000).toFixed(0)}k (view / cart / purchase mix), no campaigns`, 'ns/event', 1e6],
   ['campaign20', (r) => `\`Track\` × ${(r.ops / 1000).toFixed(0)}k, same mix, 20 campaigns (triggers, goals)`, 'ns/event', 1e6],
   ['campaign_list', (r) => `\`ListCampaigns\` (audience, caps, arm of 20) × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
+  ['game', (r) => `\`Track\` through 100 game rules × ${(r.ops / 1000).toFixed(0)}k (views + purchases, rewards drained)`, 'ns/event', 1e6],
   ['snapshot', (r) => `\`ExportSnapshot\` + \`RestoreSnapshot\` × ${(r.ops / 1000).toFixed(0)}k (${(r.bytes / 1024).toFixed(1)} KB blob)`, 'µs/pair', 1e3],
 ];
 

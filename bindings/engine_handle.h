@@ -35,16 +35,20 @@ class EngineHandle {
     return val::null();
   }
 
-  // 0 recorded, 1 duplicate id (ignored), -1 rejected: see lastError().
+  // 0 recorded, 1 duplicate id (ignored), -1 rejected: see lastError();
+  // 2 recorded and the game has reward events to take (gameTakeRewards), so
+  // the common no-reward event costs one call and no JS object.
   int Track(const std::string& type, const std::string& item, const std::string& id, double ts_ms, double now_ms,
-            const std::string& query, double value, double quantity, bool deal) {
-    TrackEvent e{type, item, id, ts_ms, query, value, quantity, deal};
+            const std::string& query, double value, double quantity, bool deal, int tz_offset_min,
+            const std::string& context_json) {
+    TrackEvent e{type, item, id, ts_ms, query, value, quantity, deal, tz_offset_min, context_json};
     auto r = engine_->Track(e, now_ms);
     if (!r.ok()) {
       last_error_ = r.status();
       return -1;
     }
-    return *r == TrackOutcome::kRecorded ? 0 : 1;
+    if (*r == TrackOutcome::kDuplicate) return 1;
+    return engine_->pending_rewards() > 0 ? 2 : 0;
   }
 
   // A Uint8Array view of this handle's packing buffer, at least `n` bytes,
@@ -66,8 +70,12 @@ class EngineHandle {
   // track() with the event already packed: one event, numbers only across the
   // boundary, and the revision in the same answer (a second call per event
   // for revision() cost as much as the event itself). Returns
-  // 2 * revision + (1 if the id was a duplicate, else 0) after the event, or
-  // -1 when it was rejected: see lastError().
+  //   4 * revision + (2 if the game holds reward events to take, else 0)
+  //                + (1 if the id was a duplicate, else 0)
+  // after the event, or -1 when it was rejected: see lastError(). The reward
+  // flag lets the JS call gameTakeRewards only when there is something to
+  // take (the common event costs one call). Exact in a double up to a
+  // revision of 2^51.
   double TrackPacked(double length, double now_ms) {
     auto r = hearth::TrackPacked(*engine_, Packed(length), now_ms);
     if (!r.ok()) {
@@ -78,7 +86,8 @@ class EngineHandle {
       last_error_ = r->rejected.front().status;
       return -1;
     }
-    return 2 * static_cast<double>(engine_->revision()) + (r->recorded > 0 ? 0 : 1);
+    return 4 * static_cast<double>(engine_->revision()) + (engine_->pending_rewards() > 0 ? 2 : 0) +
+           (r->recorded > 0 ? 0 : 1);
   }
 
   // This handle's address in wasm memory, for hearth_track_packed (see

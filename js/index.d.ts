@@ -107,6 +107,12 @@ export interface HearthOptions {
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Apply Global Privacy Control (navigator.globalPrivacyControl → measurement denied) at start. Default true. */
   respectGpc?: boolean;
+  /**
+   * The user's UTC offset in minutes east of UTC (Paris in winter: 60), or a
+   * function of the time (ms) returning it. Game days and weeks (streaks,
+   * daily caps) are the user's. Default: `-new Date(ts).getTimezoneOffset()`.
+   */
+  timeZoneOffset?: number | ((ts: number) => number);
 }
 
 /** One event. Strings must be strings; numbers must be finite. */
@@ -126,6 +132,11 @@ export interface TrackEvent {
   quantity?: number;
   /** `purchase`: bought on a deal. */
   deal?: boolean;
+  /**
+   * Host context for game conditions (`context.<key>` in rules): flat strings,
+   * numbers and booleans. `tzOffsetMinutes` overrides `options.timeZoneOffset` for this event.
+   */
+  context?: { tzOffsetMinutes?: number; [key: string]: string | number | boolean | null | undefined };
 }
 
 export type TrackOutcome = 'recorded' | 'duplicate';
@@ -383,6 +394,121 @@ export interface HearthEvents {
   consent: ConsentSnapshot;
   /** A sync round finished or will be retried. */
   sync: { status: 'ok' | 'retry'; acked?: number; rejected?: number; queued?: number; httpStatus?: number; error?: string };
+  /** Something the game awarded, took back or expired: one event per change (see RewardEvent). */
+  reward: RewardEvent;
+}
+
+export type RewardKind =
+  | 'points' | 'stamp' | 'stamp_card_complete' | 'streak' | 'streak_broken' | 'tier' | 'badge'
+  | 'challenge_progress' | 'challenge_complete' | 'mystery_available' | 'mystery_opened' | 'refund' | 'expired';
+
+/** What the UI needs to show a reward. Fields beyond `kind` depend on the kind. */
+export interface RewardEvent {
+  kind: RewardKind;
+  /** Rule, card, badge, set, tier, challenge or box id. */
+  id?: string;
+  label?: string;
+  /** A sentence for the UI; for streaks it says what to do next, never shames. */
+  message?: string;
+  /** The id of the event that earned it. */
+  event?: string;
+  /** points / refund / expired. */
+  amount?: number;
+  currency?: string;
+  balance?: number;
+  /** stamp / stamp_card_complete. */
+  stamps?: number;
+  required?: number;
+  completed?: number;
+  /** streak / streak_broken. */
+  current?: number;
+  longest?: number;
+  freezes?: number;
+  previous?: number;
+  /** tier. */
+  direction?: 'up' | 'down';
+  windowPoints?: number;
+  /** challenge_progress / challenge_complete. */
+  progress?: number;
+  goal?: number;
+  /** mystery_available / mystery_opened. */
+  available?: number;
+  prize?: string;
+  /** A reward with money value: a claim the shop's server must confirm. */
+  claim?: string;
+  valueCents?: number;
+  needsServerConfirmation?: true;
+}
+
+export interface PendingClaim {
+  id: string;
+  reward: string;
+  label: string;
+  valueCents: number;
+  needsServerConfirmation: true;
+}
+
+export interface GameState {
+  /** Per currency, whole numbers. */
+  balances: Record<string, number>;
+  /** The soonest-expiring lot per currency. */
+  expiring: Record<string, { amount: number; at: number }>;
+  pendingClaims: PendingClaim[];
+  streak: {
+    period: 'day' | 'week';
+    current: number;
+    longest: number;
+    freezes: number;
+    status: 'active' | 'at_risk' | 'broken' | 'none';
+    nextDeadline: number | null;
+    message: string;
+  } | null;
+  stampCards: { id: string; name: string; stamps: number; required: number; completed: number }[];
+  tier: {
+    id: string;
+    name: string;
+    windowPoints: number;
+    benefits: string[];
+    next: { id: string; name: string; threshold: number; remaining: number } | null;
+  } | null;
+  badges: { id: string; name: string; description: string; set: string | null; earned: boolean; earnedAt: number | null; progress: number; count: number }[];
+  challenges: {
+    id: string; name: string; description: string; goal: number; progress: number;
+    startsAt: number; endsAt: number; status: 'upcoming' | 'active' | 'completed' | 'expired';
+  }[];
+  /** Odds are published before opening and are the odds the draw uses. */
+  mystery: { id: string; name: string; available: number; odds: { prize: string; label: string; probability: number; weight: number }[] }[];
+  history: GameHistoryEntry[];
+}
+
+export interface GameHistoryEntry {
+  entry: string;
+  amount: number;
+  currency: string;
+  reason: string;
+  kind: 'award' | 'refund' | 'expire' | 'spend';
+  ts: number;
+}
+
+export interface MysteryPrize {
+  box: string;
+  prize: string;
+  label: string;
+  claim?: string;
+  valueCents?: number;
+  needsServerConfirmation?: true;
+}
+
+/** The loyalty game: the shop's rules (content) and the user's state (in the snapshot). */
+export interface Game {
+  /** Replaces the rules (JSON text, bytes or an object); throws INVALID_ARGUMENT / RESOURCE_EXHAUSTED and keeps the prior rules. */
+  load(rules: string | Uint8Array | object): { rules: number };
+  state(): GameState;
+  /** Throws FAILED_PRECONDITION when none is available or gamification consent is denied, NOT_FOUND for an unknown box. */
+  openMystery(id: string): MysteryPrize;
+  history(options?: { limit?: number }): GameHistoryEntry[];
+  /** Reverses what the event with this id earned; NOT_FOUND when it earned nothing remembered. */
+  refund(request: { event: string }): void;
 }
 
 /** A Hearth instance: one user's profile on this device. Create with `createHearth()`. */
@@ -413,6 +539,8 @@ export interface Hearth {
   feedback(event: FeedbackEvent): void;
   readonly profile: ProfileFunction;
   readonly preferences: Preferences;
+  /** Points, streaks, stamp cards, tiers, badges, challenges and mystery boxes; rewards arrive as 'reward' events. */
+  readonly game: Game;
   /** The user's state as a snapshot; `createHearth({ snapshot })` restores it. */
   exportState(): Uint8Array;
   /** The user's data as JSON text, for them to download (data portability). */

@@ -1,18 +1,33 @@
 // Fails when the shipped SDK (JS + wasm, gzip -9) grows past its budget.
 //
-// The budget ratchets: it is the measured size (foundation + recommendations:
-// 207 KB gz, unminified JS included; + campaigns: 240 KB gz, of which the
-// campaign reader, engine hooks and bindings are ~33 KB of wasm) plus a
-// margin, and each change that adds to the SDK moves it knowingly. The target for the finished SDK is 64 KB gzip;
-// most of today's wasm is simdjson's always-inline accessors expanded at every
-// call site and Abseil containers instantiated per type (see bench/).
+// The budget ratchets: it is the measured size plus a margin, and each change
+// that adds to the SDK moves it knowingly. History: foundation +
+// recommendations 207 KB gz (unminified JS included); + campaigns 240 KB gz
+// (the campaign reader, engine hooks and bindings ~33 KB of wasm); after the
+// consent/privacy, category-learning and perf merges main's wasm alone was
+// 257.4 KB gz — already over the 245 KiB budget it still carried (SDK with
+// this merge's JS and main's wasm: 308.8 KB gz).
+// + the loyalty game (merge of `game`): 404.6 KB gz measured (wasm 898,258 B
+// raw / 353.3 KB gz, +95.9 KB gz of wasm for the game: the rules reader,
+// the bounded condition language, the ledger, streaks/cards/tiers/badges/
+// challenges/mystery boxes and their bindings; the game's wasm objects are
+// game.cc 246 KB, rules.cc 141 KB, expr.cc 58 KB, bindings 39 KB before
+// linking). The budget is that measurement plus ~3%: 407 KiB.
+//
+// Issue 8's target for the finished SDK, 64 KB gzip, is MISSED, by more than
+// 6x: the wasm alone is 353 KB gz. Most of it is simdjson's always-inline
+// on-demand accessors expanded at every call site of every JSON reader
+// (catalog, promotions, campaigns, privacy policy, game rules) and Abseil
+// containers instantiated per type (see bench/); reaching 64 KB needs a
+// different JSON strategy (one shared reader, or rules compiled on the
+// server) and fewer template instantiations, not a budget change.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 245 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 407 * 1024);
 
 function files(dir, pred) {
   const out = [];

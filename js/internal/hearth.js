@@ -16,19 +16,20 @@ import { createMemoryStorage } from '../storage/memory.js';
 import { INIT as CONSENT_INIT, createConsentApi, normalizeConsentValues } from './consent.js';
 import { SyncClient, createPrivacyApi, normalizeSyncOptions } from './sync.js';
 import { EventPacker, packedSize } from './packed.js';
+import { createGame, drainRewards, eventContext, timeZoneOption } from './game.js';
 
 const TOKEN = Symbol('hearth.constructor');
 const RESTORE = Symbol('hearth.restore');
 
 const OPTION_KEYS = ['storage', 'key', 'profile', 'snapshot', 'now', 'seed', 'autosave', 'wasmBinary', 'locateFile',
-  'consent', 'endpoint', 'privacy', 'sync', 'fetch', 'respectGpc'];
+  'consent', 'endpoint', 'privacy', 'sync', 'fetch', 'respectGpc', 'timeZoneOffset'];
 const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased', 'context'];
 const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 /** The core's kMaxBatchEvents (src/hearth/engine/batch.h). */
 const MAX_BATCH_EVENTS = 100_000;
-const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal'];
+const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal', 'context'];
 const EVENT_KEY_SET = new Set(EVENT_KEYS);
-const LISTENER_EVENTS = ['change', 'error', 'consent', 'sync'];
+const LISTENER_EVENTS = ['change', 'error', 'consent', 'sync', 'reward'];
 const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
 const MAX_KEY_LENGTH = 200;
 // A burst of mutations postpones the autosave at most this many delays.
@@ -240,6 +241,7 @@ function normalizeOptions(options, env) {
     autosave,
     wasmBinary: o.wasmBinary,
     locateFile: o.locateFile,
+    tzAt: timeZoneOption(o.timeZoneOffset),
     ...privacy,
   };
 }
@@ -541,6 +543,14 @@ export class Hearth {
       const err = M.setPrivacyPolicy(engine, opts.privacyJson);
       if (err) throw new HearthError(err.code, `options.privacy: ${err.message}`);
     }
+    /** The loyalty game (points, streaks, stamp cards, tiers, badges, challenges, mystery boxes). */
+    this.game = createGame({
+      call: (fn) => this.#call(fn),
+      mutate: (fn) => this.#mutate(fn),
+      now: () => this.#nowMs(),
+      tzAt: (ts) => this.#opts.tzAt(ts),
+      emit: (reward) => this.#emit('reward', reward),
+    });
     this.#lastRevision = this.#call((M, e) => e.revision());
   }
 
@@ -693,6 +703,7 @@ export class Hearth {
           const index = origin[x.index];
           rejected.push({ index, code: x.code, message: `trackMany(events): events[${index}]: ${x.message}` });
         }
+        this.#call((M, e) => drainRewards(M, e, (reward) => this.#emit('reward', reward)));
       } finally {
         if (!this.#closed && !brokenModules.has(this.#M) && this.#refreshRevision() !== before) this.#changed();
       }
@@ -778,12 +789,12 @@ export class Hearth {
   }
 
   /**
-   * @param {'change' | 'error'} event
+   * @param {'change' | 'error' | 'reward'} event
    * @param {Function} fn
    * @returns {() => void} unsubscribes
    */
   on(event, fn) {
-    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change', 'error', 'consent' or 'sync'`);
+    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change', 'error', 'consent', 'sync' or 'reward'`);
     if (typeof fn !== 'function') throw invalidArgument('on(event, fn): fn must be a function');
     this.#assertOpen();
     let set = this.#listeners.get(event);
@@ -793,7 +804,7 @@ export class Hearth {
   }
 
   /**
-   * @param {'change' | 'error'} event
+   * @param {'change' | 'error' | 'reward'} event
    * @param {Function} fn
    */
   off(event, fn) {
@@ -982,21 +993,26 @@ export class Hearth {
     let deal = event.deal;
     if (deal === undefined || deal === null) deal = false;
     else if (typeof deal !== 'boolean') throw invalidArgument(`${where}: deal must be a boolean, not ${describe(deal)}`);
+    const { tz, contextJson } = eventContext(event.context, ts, this.#opts.tzAt, where);
 
-    return { type, item, id, ts, now, query, value, quantity, deal };
+    return { type, item, id, ts, now, query, value, quantity, deal, tz, contextJson };
   }
 
   #trackOne(event, where) {
     const ev = this.#normalizeEvent(event, where);
     return this.#call((M, e) => {
-      // 2 * revision + (1 for a duplicate id), or -1 (see EngineHandle::TrackPacked).
+      // 4 * revision + (2 when the game holds rewards) + (1 for a duplicate
+      // id), or -1 (see EngineHandle::TrackPacked).
       const packer = this.#packerFor(e);
       const length = packer.packOne(ev);
       // The plain export when the module has it (one direct wasm call), else Embind.
       const r = packer.address > 0 ? M._hearth_track_packed(packer.address, length, ev.now) : e.trackPacked(length, ev.now);
       if (r >= 0) {
-        this.#lastRevision = Math.floor(r / 2);
-        return r % 2 === 0 ? 'recorded' : 'duplicate';
+        const flags = r % 4;
+        this.#lastRevision = (r - flags) / 4;
+        // Rewards waiting: one more call only then.
+        if (flags >= 2) drainRewards(M, e, (reward) => this.#emit('reward', reward));
+        return flags % 2 === 0 ? 'recorded' : 'duplicate';
       }
       const err = e.lastError();
       throw new HearthError(err?.code ?? 'INTERNAL', err?.message ?? 'the event was rejected');

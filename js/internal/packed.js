@@ -4,23 +4,25 @@
 // or per batch (trackMany), with only numbers as arguments.
 //
 // Layout per event, little-endian, no padding: f64 ts, f64 value (NaN: none),
-// f64 quantity, u8 deal, then type, item, id and query as u32 byte length +
-// UTF-8 bytes. Strings are already well-formed (the caller checked them).
+// f64 quantity, u8 deal, i32 time-zone offset (minutes east of UTC, for the
+// game), then type, item, id, query and context (the game's flat JSON object
+// text, or empty) as u32 byte length + UTF-8 bytes. Strings are already
+// well-formed (the caller checked them).
 
 import { HearthError } from '../errors.js';
 
 const encoder = new TextEncoder();
 
-/** Fixed bytes of one event: three f64, one u8, four u32 lengths. */
-const FIXED_BYTES = 3 * 8 + 1 + 4 * 4;
+/** Fixed bytes of one event: three f64, one u8, the i32 offset, five u32 lengths. */
+const FIXED_BYTES = 3 * 8 + 1 + 4 + 5 * 4;
 
 /**
  * Upper bound of one normalized event's packed size (UTF-8 is at most 3
  * bytes per UTF-16 code unit).
- * @param {{ type: string, item: string, id: string, query: string }} ev
+ * @param {{ type: string, item: string, id: string, query: string, contextJson: string }} ev
  */
 export function packedSize(ev) {
-  return FIXED_BYTES + 3 * (ev.type.length + ev.item.length + ev.id.length + ev.query.length);
+  return FIXED_BYTES + 3 * (ev.type.length + ev.item.length + ev.id.length + ev.query.length + ev.contextJson.length);
 }
 
 /**
@@ -45,7 +47,7 @@ export class EventPacker {
 
   /**
    * Packs the events and returns the byte length written.
-   * @param {ReadonlyArray<{ type: string, item: string, id: string, ts: number, query: string, value: number, quantity: number, deal: boolean }>} events
+   * @param {ReadonlyArray<{ type: string, item: string, id: string, ts: number, query: string, value: number, quantity: number, deal: boolean, tz: number, contextJson: string }>} events
    * @param {number} capacity an upper bound (sum of packedSize)
    */
   pack(events, capacity) {
@@ -64,17 +66,19 @@ export class EventPacker {
       view.setFloat64(pos + 8, ev.value, true);
       view.setFloat64(pos + 16, ev.quantity, true);
       bytes[pos + 24] = ev.deal ? 1 : 0;
-      pos = putString(bytes, view, pos + 25, ev.type);
+      view.setInt32(pos + 25, ev.tz, true);
+      pos = putString(bytes, view, pos + 29, ev.type);
       pos = putString(bytes, view, pos, ev.item);
       pos = putString(bytes, view, pos, ev.id);
       pos = putString(bytes, view, pos, ev.query);
+      pos = putString(bytes, view, pos, ev.contextJson);
     }
     return pos;
   }
 
   /**
    * Packs one event; returns its byte length.
-   * @param {{ type: string, item: string, id: string, ts: number, query: string, value: number, quantity: number, deal: boolean }} ev
+   * @param {{ type: string, item: string, id: string, ts: number, query: string, value: number, quantity: number, deal: boolean, tz: number, contextJson: string }} ev
    */
   packOne(ev) {
     one[0] = ev;

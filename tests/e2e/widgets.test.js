@@ -522,6 +522,20 @@ test('against the real SDK: the slot shows real picks with reasons, follows the 
   // Namespaces the real SDK has today render; the rest say what is missing.
   const has = await page.evaluate(() => ({ game: !!globalThis.__widgets.hearth.game, privacy: !!globalThis.__widgets.hearth.privacy, consent: !!globalThis.__widgets.hearth.consent }));
   if (!has.game) assert.match(await shadowText(page, 'points'), /no hearth\.game/);
+  // The real game: rules loaded, a real purchase earns points and a streak
+  // day, and the widgets follow the SDK's own 'reward' events.
+  assert.ok(has.game, 'the real SDK has hearth.game');
+  await page.evaluate(() => {
+    const { hearth, catalog } = globalThis.__widgets;
+    hearth.game.load({
+      earn: [{ id: 'order', label: 'Order', event: 'purchase', reward: { currency: 'points', amount: 50 } }],
+      streak: { period: 'day', events: ['view', 'purchase'] },
+    });
+    hearth.track({ type: 'purchase', item: catalog[0].id, id: 'e2e-order-1' });
+  });
+  await page.waitForFunction(() => /\b50\b/.test(document.getElementById('points').shadowRoot.textContent));
+  await page.waitForFunction(() => /\b1\b/.test(document.getElementById('streak').shadowRoot.textContent));
+  assert.equal(await page.evaluate(() => globalThis.__widgets.hearth.game.state().balances.points), 50);
   if (!has.privacy) assert.match(await shadowText(page, 'privacy'), /no hearth\.privacy/);
   const controls = await auditA11y(page);
   assert.deepEqual(controls.filter((c) => !c.name), [], 'interactive elements without an accessible name (real SDK)');

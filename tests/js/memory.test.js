@@ -87,7 +87,7 @@ test(`${CYCLES} raw Engine create / fail / delete cycles leave the heap flat`, a
     const e = new M.Engine();
     try {
       M.loadCatalog(e, good, false);
-      e.track('view', 'sku-1', 'x', T0, T0, '', NaN, 1, false);
+      e.track('view', 'sku-1', 'x', T0, T0, '', NaN, 1, false, 0, '');
       snapshot = M.exportState(e);
     } finally {
       e.delete();
@@ -102,7 +102,7 @@ test(`${CYCLES} raw Engine create / fail / delete cycles leave the heap flat`, a
       assert.ok(e.configure('{"halfLifeDays":{"view":"x"}}').code);
       assert.equal(M.loadCatalog(e, good, false).loaded, 4);
       assert.ok(M.loadCatalog(e, bad, true).error);
-      assert.equal(e.track('view', 'nope', '', T0, T0, '', NaN, 1, false), -1);
+      assert.equal(e.track('view', 'nope', '', T0, T0, '', NaN, 1, false, 0, ''), -1);
       assert.equal(e.lastError().code, 'NOT_FOUND');
       assert.equal(M.restoreState(e, corrupt).code, 'DATA_LOSS');
       assert.equal(M.restoreState(e, snapshot), null);

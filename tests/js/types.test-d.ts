@@ -130,8 +130,8 @@ async function main(): Promise<void> {
   hearth.track({ type: 'view', item: 42 });
   // @ts-expect-error ts is a number or a Date, not a string
   hearth.track({ type: 'view', item: 'sku-2', ts: '2025-01-01' });
-  // @ts-expect-error there is no 'reward' event in this version
-  hearth.on('reward', () => {});
+  // @ts-expect-error there is no 'rewards' event ('reward' is)
+  hearth.on('rewards', () => {});
   // @ts-expect-error 'change' carries { revision }, not an error
   hearth.on('change', (e: HearthError) => e.code);
   // @ts-expect-error the constructor is hidden; use createHearth()
@@ -257,3 +257,25 @@ void client.call('recommend', { slot: 'for_you' });
 // @ts-expect-error: only the listed methods can be called
 void client.call('close');
 void serveHearth;
+// The game.
+async function game() {
+  const h = await createHearth({ storage: 'memory', timeZoneOffset: (ts: number) => (ts > 0 ? 60 : 120) });
+  const n: number = h.game.load({ earn: [] }).rules;
+  const s: import('hearth').GameState = h.game.state();
+  const status: 'active' | 'at_risk' | 'broken' | 'none' | undefined = s.streak?.status;
+  const off = h.on('reward', (r: import('hearth').RewardEvent) => {
+    const k: import('hearth').RewardKind = r.kind;
+    void k;
+  });
+  h.track({ type: 'purchase', item: 'a', id: 'o-1', context: { tzOffsetMinutes: -300, channel: 'app' } });
+  const prize: import('hearth').MysteryPrize = h.game.openMystery('box');
+  const rows: import('hearth').GameHistoryEntry[] = h.game.history({ limit: 5 });
+  h.game.refund({ event: 'o-1' });
+  // @ts-expect-error: refund needs the event id
+  h.game.refund({});
+  // @ts-expect-error: context values are flat
+  h.track({ type: 'view', item: 'a', context: { nested: { a: 1 } } });
+  off();
+  void n, status, prize, rows;
+}
+void game;

@@ -290,7 +290,7 @@ describe('events', () => {
   test('rejects unknown event names', async () => {
     const { create } = setup();
     const hearth = await create();
-    await expectCode(() => hearth.on('reward', () => {}), 'INVALID_ARGUMENT', /unknown event 'reward'/);
+    await expectCode(() => hearth.on('rewards', () => {}), 'INVALID_ARGUMENT', /unknown event 'rewards'/);
     hearth.close();
   });
 });

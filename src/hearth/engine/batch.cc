@@ -20,11 +20,14 @@ struct OwnedEvent {
   double value = std::numeric_limits<double>::quiet_NaN();
   double quantity = 1;
   bool deal = false;
+  double tz = 0;        // tzOffsetMinutes
+  std::string context;  // raw JSON object text, "" when absent
   std::string error;  // non-empty: rejected while parsing
 
   // An event without "ts" happened now.
   TrackEvent View(double now_ms) const {
-    return TrackEvent{type, item, id, std::isnan(ts) ? now_ms : ts, query, value, quantity, deal};
+    return TrackEvent{type, item, id, std::isnan(ts) ? now_ms : ts, query, value, quantity, deal,
+                      static_cast<int32_t>(tz), context};
   }
 };
 
@@ -63,9 +66,19 @@ simdjson::error_code ReadEvent(od::value v, OwnedEvent* ev) {
       e = fv.get_double().get(ev->quantity);
     } else if (key == "deal") {
       e = fv.get_bool().get(ev->deal);
+    } else if (key == "tzOffsetMinutes") {
+      e = fv.get_double().get(ev->tz);
+      if (!e && (!(ev->tz >= -840 && ev->tz <= 840) || ev->tz != std::floor(ev->tz)) && ev->error.empty())
+        ev->error = "tzOffsetMinutes must be a whole number of minutes from -840 to 840";
+    } else if (key == "context") {
+      od::object ctx;
+      e = fv.get_object().get(ctx);
+      std::string_view raw;
+      if (!e) e = ctx.raw_json().get(raw);
+      if (!e) ev->context.assign(raw);
     } else if (ev->error.empty()) {
       ev->error = absl::StrCat("unknown event field '", key.substr(0, 40),
-                               "'; use type, item, id, ts, query, value, quantity or deal");
+                               "'; use type, item, id, ts, query, value, quantity, deal, tzOffsetMinutes or context");
       continue;
     }
     if (e) {
@@ -77,31 +90,39 @@ simdjson::error_code ReadEvent(od::value v, OwnedEvent* ev) {
   return simdjson::SUCCESS;
 }
 
-// Reads one packed event (views into `r`'s input). False: truncated.
+// Reads one packed event (views into `r`'s input). False: truncated or a
+// malformed fixed field (deal not 0/1).
 bool ReadPacked(ByteReader* r, TrackEvent* e) {
   uint8_t deal;
-  if (!r->F64(&e->ts_ms) || !r->F64(&e->value) || !r->F64(&e->quantity) || !r->U8(&deal) || deal > 1) return false;
+  uint32_t tz;
+  if (!r->F64(&e->ts_ms) || !r->F64(&e->value) || !r->F64(&e->quantity) || !r->U8(&deal) || deal > 1 ||
+      !r->U32(&tz))
+    return false;
   e->deal = deal == 1;
-  for (std::string_view* s : {&e->type, &e->item, &e->id, &e->query}) {
+  e->tz_offset_min = static_cast<int32_t>(tz);  // two's complement; Engine::Track checks the range
+  for (std::string_view* s : {&e->type, &e->item, &e->id, &e->query, &e->context_json}) {
     uint32_t n;
     if (!r->U32(&n) || !r->Raw(s, n)) return false;
   }
   return true;
 }
 
-// The smallest packed event: three f64, a u8 and four empty strings.
-constexpr size_t kMinPackedEventBytes = 3 * 8 + 1 + 4 * 4;
+// The smallest packed event: three f64, a u8, the i32 offset and five empty
+// strings.
+constexpr size_t kMinPackedEventBytes = 3 * 8 + 1 + 4 + 5 * 4;
 
 }  // namespace
 
 void AppendPackedEvent(const TrackEvent& e, std::string* out) {
   ByteWriter w;
-  w.Reserve(kMinPackedEventBytes + e.type.size() + e.item.size() + e.id.size() + e.query.size());
+  w.Reserve(kMinPackedEventBytes + e.type.size() + e.item.size() + e.id.size() + e.query.size() +
+            e.context_json.size());
   w.F64(e.ts_ms);
   w.F64(e.value);
   w.F64(e.quantity);
   w.U8(e.deal ? 1 : 0);
-  for (std::string_view s : {e.type, e.item, e.id, e.query}) w.Str(s);
+  w.U32(static_cast<uint32_t>(e.tz_offset_min));
+  for (std::string_view s : {e.type, e.item, e.id, e.query, e.context_json}) w.Str(s);
   out->append(w.data());
 }
 

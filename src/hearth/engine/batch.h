@@ -13,7 +13,8 @@
 // batch and changes nothing. A well-formed event that the engine rejects
 // (unknown item, bad timestamp, ...) is reported by index and the others are
 // applied, in order. Fields: type, item, id, ts, query, value, quantity, deal
-// — the same as Engine::Track (a missing ts means now); unknown fields are
+// and tzOffsetMinutes / context (game) — the same as Engine::Track (a missing
+// ts means now); unknown fields are
 // errors for that event.
 #ifndef HEARTH_ENGINE_BATCH_H_
 #define HEARTH_ENGINE_BATCH_H_
@@ -49,9 +50,11 @@ absl::StatusOr<BatchResult> TrackBatch(Engine& engine, std::string_view json, do
 // no string crosses the boundary per event (the hot path of track() and
 // trackMany()). Per event, little-endian, no padding:
 //   f64 ts (ms), f64 value (NaN: none), f64 quantity, u8 deal (0 or 1),
-//   then type, item, id and query, each as u32 byte length + UTF-8 bytes.
+//   i32 tz offset (minutes east of UTC, game days; see TrackEvent),
+//   then type, item, id, query and context, each as u32 byte length + UTF-8
+//   bytes (context: the game's flat JSON object text, or empty).
 // Events are applied exactly as TrackBatch applies them (ts is required; an
-// empty string means absent). A layout that does not end exactly after the
+// empty string means absent; a bad offset or context rejects that event). A layout that does not end exactly after the
 // last event, or holds more than kMaxBatchEvents events, rejects the whole
 // batch and records nothing.
 //

@@ -84,6 +84,10 @@ absl::StatusOr<TrackOutcome> Engine::Track(const TrackEvent& e, double now_ms) {
   const int64_t ts = static_cast<int64_t>(e.ts_ms);
   if (e.id.size() > kMaxEventIdBytes)
     return absl::InvalidArgumentError(absl::StrCat("event id is longer than ", kMaxEventIdBytes, " bytes"));
+  if (e.tz_offset_min < -kMaxTzOffsetMin || e.tz_offset_min > kMaxTzOffsetMin)
+    return absl::InvalidArgumentError("tzOffsetMinutes must be a UTC offset from -840 to 840 minutes");
+  std::vector<std::pair<std::string, ContextValue>> context;
+  if (auto s = ParseEventContext(e.context_json, &context); !s.ok()) return s;
 
   ProfileEvent pe;
   pe.type = type;
@@ -147,8 +151,84 @@ absl::StatusOr<TrackOutcome> Engine::Track(const TrackEvent& e, double now_ms) {
   }
   campaigns_.Observe(type, pe.item, pe.features, ts, features_);
   privacy_.Observe(type, static_cast<int64_t>(now_ms), rank_);
+  // Gamification denied: the event is recorded but earns nothing.
+  if (!privacy_.consent().denied(Purpose::kGamification)) {
+    const uint64_t awarded = game_.rewards_awarded();
+    FeedGame(e, item, ts, static_cast<int64_t>(now_ms), context);
+    const uint64_t n = game_.rewards_awarded() - awarded;
+    // The engagement report counts the rewards this event produced.
+    if (n > 0) privacy_.AddRewards(static_cast<int64_t>(now_ms), static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX)));
+  }
   ++revision_;
   return TrackOutcome::kRecorded;
+}
+
+bool Engine::FeedGame(const TrackEvent& e, const Item* item, int64_t ts, int64_t now,
+                      const std::vector<std::pair<std::string, ContextValue>>& context) {
+  GameEvent g;
+  g.type = e.type;
+  std::string key;
+  if (!e.id.empty()) {
+    g.key = e.id;
+  } else {  // no id: the event's own content is its identity
+    key = absl::StrCat(e.type, "|", e.item, "|", ts);
+    g.key = key;
+  }
+  g.ts_ms = ts;
+  g.tz_offset_min = e.tz_offset_min;
+  std::string segment;
+  if (game_.has_rules()) {
+    if (item != nullptr) {
+      g.item = item->id;
+      if (!item->category.empty()) g.category = CategoryKey(item->category).substr(4);  // drop "cat:"
+      for (const std::string& t : item->tags) g.tags.push_back(NormalizeKey(t));
+      g.brand = NormalizeKey(item->brand);
+      g.price = item->price.value_or(-1);
+    }
+    if (e.type == "purchase") {
+      g.amount = std::isnan(e.value) ? (item && item->price ? *item->price * e.quantity : 0) : e.value;
+      g.quantity = e.quantity;
+      g.deal = e.deal;
+    }
+    segment = std::string(SegmentName(profile_.segment(ts)));
+    g.segment = segment;
+    g.context = &context;
+  }
+  return game_.Observe(g, now);
+}
+
+absl::StatusOr<GameView> Engine::GameState(double now_ms, int32_t tz, size_t history) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  if (tz < -kMaxTzOffsetMin || tz > kMaxTzOffsetMin)
+    return absl::InvalidArgumentError("tzOffsetMinutes must be a UTC offset from -840 to 840 minutes");
+  const int64_t now = static_cast<int64_t>(now_ms);
+  if (game_.Advance(now, tz)) ++revision_;
+  return game_.View(now, tz, history);
+}
+
+absl::StatusOr<MysteryResult> Engine::OpenMystery(std::string_view box, double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  const int64_t now = static_cast<int64_t>(now_ms);
+  if (privacy_.consent().denied(Purpose::kGamification))
+    return absl::FailedPreconditionError("gamification consent is denied; a mystery box awards nothing until it is granted");
+  if (game_.Advance(now, 0)) ++revision_;
+  const uint64_t awarded = game_.rewards_awarded();
+  auto r = game_.OpenMystery(box, now, &rng_);
+  if (r.ok()) {
+    ++revision_;
+    const uint64_t n = game_.rewards_awarded() - awarded;
+    if (n > 0) privacy_.AddRewards(now, static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX)));
+  }
+  return r;
+}
+
+absl::Status Engine::RefundEvent(std::string_view event_id, double now_ms) {
+  if (auto s = ValidateNow(now_ms); !s.ok()) return s;
+  if (event_id.empty() || event_id.size() > kMaxEventIdBytes)
+    return absl::InvalidArgumentError("refund needs the id of the event to reverse (1 to 128 bytes)");
+  auto s = game_.Refund(event_id, static_cast<int64_t>(now_ms));
+  if (s.ok()) ++revision_;
+  return s;
 }
 
 ProfileSummary Engine::Summarize(int64_t now_ms) const {
@@ -370,7 +450,7 @@ absl::Status Engine::Feedback(const FeedbackEvent& event) {
 }
 
 std::string Engine::ExportSnapshot() const {
-  return EncodeSnapshot(features_, profile_, rank_, rng_.state(), revision_, campaigns_.state(), privacy_);
+  return EncodeSnapshot(features_, profile_, rank_, rng_.state(), revision_, campaigns_.state(), privacy_, game_);
 }
 
 absl::Status Engine::RestoreSnapshot(std::string_view blob) {
@@ -390,6 +470,7 @@ absl::Status Engine::RestoreSnapshot(std::string_view blob) {
     if (auto s = PrivacyState::DecodeReports(&r, &restored); !s.ok()) return s;
   }
   privacy_ = std::move(restored);
+  game_.TakeStateFrom(std::move(contents.game));  // fresh when the blob has no game section
   return absl::OkStatus();
 }
 
@@ -398,6 +479,7 @@ void Engine::Erase() {
   rank_.Clear();
   campaigns_.ResetState();  // a new salt too: the erased device is a new install
   privacy_.EraseUserData();
+  game_.Erase();
   ++revision_;
 }
 
@@ -630,6 +712,8 @@ std::string Engine::ExportJson(int64_t now_ms) const {
   j.BeginArray();
   for (const QueuedReport& q : privacy_.outbox()) j.String(q.json);
   j.EndArray();
+  j.Key("game");
+  game_.WriteJson(&j);
   j.EndObject();
   return j.str();
 }

@@ -28,6 +28,7 @@
 #include "hearth/catalog/features.h"
 #include "hearth/common/random.h"
 #include "hearth/consent/consent.h"
+#include "hearth/game/game.h"
 #include "hearth/profile/profile.h"
 #include "hearth/rank/priors.h"
 #include "hearth/rank/promotions.h"
@@ -48,6 +49,11 @@ struct TrackEvent {
   double value = std::numeric_limits<double>::quiet_NaN();
   double quantity = 1;     // purchase
   bool deal = false;       // purchase: bought on a deal
+  // The user's UTC offset in minutes (east positive) when the event
+  // happened: game days and weeks are the user's (see game/game.h).
+  int32_t tz_offset_min = 0;
+  // Host context for game conditions: a flat JSON object, or empty.
+  std::string_view context_json;
 };
 
 enum class TrackOutcome { kRecorded, kDuplicate };
@@ -141,6 +147,18 @@ class Engine {
   // What reports are built from: the catalog's top-level categories (public),
   // this device's strongest of them, and its campaign arms and outcomes.
   ReportInputs ReportInputsAt(int64_t now_ms) const;
+  // Gamification (game/game.h): the shop's rules (content, not in the
+  // snapshot) and the user's loyalty state (in it). Track() feeds the game;
+  // every change leaves RewardEvents to drain with TakeRewards().
+  absl::StatusOr<size_t> LoadGame(std::string_view json) { return game_.Load(json); }
+  // Settles expiry and tier downgrades at `now`, then describes the state.
+  absl::StatusOr<GameView> GameState(double now_ms, int32_t tz_offset_min, size_t history = kMaxGameHistory);
+  absl::StatusOr<MysteryResult> OpenMystery(std::string_view box, double now_ms);
+  // Reverses what the event with this id earned (a returned order).
+  absl::Status RefundEvent(std::string_view event_id, double now_ms);
+  std::vector<RewardEvent> TakeRewards() { return game_.TakeRewards(); }
+  size_t pending_rewards() const { return game_.pending_rewards(); }
+  const Game& game() const { return game_; }
 
   std::string ExportSnapshot() const;
   absl::Status RestoreSnapshot(std::string_view blob);
@@ -166,7 +184,11 @@ class Engine {
   Campaigns campaigns_;
   PrivacyState privacy_;
   Rng rng_;
+  Game game_;
   uint64_t revision_ = 0;
+
+  bool FeedGame(const TrackEvent& e, const Item* item, int64_t ts, int64_t now,
+                const std::vector<std::pair<std::string, ContextValue>>& context);
 };
 
 // Checks that `now_ms` is a usable clock reading.

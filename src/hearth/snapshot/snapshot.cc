@@ -22,11 +22,11 @@ class ProfileCodec {
 namespace {
 
 constexpr char kMagic[4] = {'H', 'R', 'T', 'H'};
-// Tag 4 is reserved for the game state.
 enum SectionTag : uint16_t {
   kFeaturesSection = 1,
   kProfileSection = 2,
   kRankSection = 3,
+  kGameSection = 4,              // format 3: ledger, streak, cards, badges, claims (game.h)
   kCampaignSection = 5,          // format 3: campaign arms, caps and outcomes (campaign.h)
   kConsentSection = 6,           // format 3: consent per purpose (consent.h)
   kReportsSection = 7,           // format 3: privacy ledger, outbox, activity (report/privacy.h)
@@ -57,8 +57,8 @@ absl::Status MigrateToCurrent(uint16_t version, std::string* /*payload*/) {
   switch (version) {
     case 1:  // 1 → 2 added the optional rank section: a v1 payload is a valid
              // v2 payload without it (fresh bandit, no impressions).
-    case 2:  // 2 → 3 added optional sections (category learning, …): absent
-             // means fresh state.
+    case 2:  // 2 → 3 added optional sections 4–8 (game, campaigns, consent,
+             // privacy ledger, category learning): absent means fresh state.
     case 3:
       return absl::OkStatus();
   }
@@ -302,7 +302,7 @@ void ProfileCodec::Remap(Profile* p, const std::vector<FeatureId>& ids) {
 
 std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& profile, const RankState& rank,
                            const std::array<uint64_t, 4>& rng_state, uint64_t revision,
-                           const CampaignState& campaign, const PrivacyState& privacy) {
+                           const CampaignState& campaign, const PrivacyState& privacy, const Game& game) {
   // Only the features the profile refers to are stored, in key order.
   std::vector<FeatureId> used;
   for (const auto& [f, a] : profile.affinities()) used.push_back(f);
@@ -342,6 +342,9 @@ std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& pro
   BeginSection(&payload, kReportsSection, &len_pos);
   privacy.EncodeReports(&payload);
   EndSection(&payload, len_pos);
+  BeginSection(&payload, kGameSection, &len_pos);
+  game.Encode(&payload);
+  EndSection(&payload, len_pos);
 
   ByteWriter out;
   out.Raw(std::string_view(kMagic, 4));
@@ -378,7 +381,7 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
   ByteReader r(payload);
   if (!r.U64(&out->revision)) return Corrupt("truncated revision");
   bool have_features = false, have_profile = false, have_rank = false, have_categories = false,
-       have_campaign = false;
+       have_campaign = false, have_game = false;
   while (!r.done()) {
     uint16_t tag;
     uint32_t len;
@@ -414,6 +417,9 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
     } else if (tag == kReportsSection && version >= 3 && have_profile && !out->has_reports) {
       if (auto st = PrivacyState::DecodeReports(&s, &out->privacy); !st.ok()) return st;
       out->has_reports = true;
+    } else if (tag == kGameSection && version >= 3 && have_profile && !have_game) {
+      if (auto st = out->game.Decode(&s); !st.ok()) return st;
+      have_game = true;
     } else {
       return Corrupt(absl::StrCat("unexpected section ", tag));
     }

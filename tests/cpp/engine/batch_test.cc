@@ -1,5 +1,6 @@
 #include "hearth/engine/batch.h"
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/cpp/engine/test_catalog.h"
@@ -102,8 +103,10 @@ TEST(TrackPackedTest, ADamagedLayoutRecordsNothing) {
   std::string bad_deal = good;
   bad_deal[24] = 2;  // the first event's deal byte
   std::string long_string = good;
-  long_string[25] = 100;  // the first event's type length, past the end
-  const std::string cases[] = {good.substr(0, good.size() - 1), good + "x", bad_deal, long_string};
+  std::string bad_tz_length = good;
+  bad_tz_length.resize(27);  // cut inside the first event's time-zone offset
+  long_string[29] = 100;  // the first event's type length, past the end
+  const std::string cases[] = {good.substr(0, good.size() - 1), good + "x", bad_deal, long_string, bad_tz_length};
   for (const std::string& packed : cases) {
     SCOPED_TRACE(packed.size());
     auto engine = ShopEngine();
@@ -124,6 +127,41 @@ TEST(TrackPackedTest, MatchesJsonBatches) {
   ASSERT_TRUE(TrackPacked(*packed, Pack({TrackEvent{"click", "city-1", "", 1792990000000}, dwell}), kNow).ok());
   ASSERT_TRUE(TrackBatch(*json, R"([{"type": "click", "item": "city-1", "ts": 1792990000000},
                                     {"type": "dwell", "item": "city-1", "value": 45}])", kNow).ok());
+  EXPECT_EQ(packed->ExportSnapshot(), json->ExportSnapshot());
+}
+
+constexpr char kTrailRules[] = R"({"earn": [{"id": "trail", "event": "purchase",
+  "when": {"all": [{"field": "category", "prefix": "shoes/trail"}, {"field": "context.channel", "eq": "app"}]},
+  "reward": {"currency": "points", "amount": 40}}], "streak": {"period": "day", "events": ["purchase"]}})";
+
+TEST(TrackPackedTest, CarriesTheTimeZoneOffsetAndContextToTheGameLikeJsonBatches) {
+  auto packed = ShopEngine();
+  auto json = ShopEngine();
+  ASSERT_TRUE(packed->LoadGame(kTrailRules).ok());
+  ASSERT_TRUE(json->LoadGame(kTrailRules).ok());
+  TrackEvent app{"purchase", "trail-1", "o-1", static_cast<double>(kNow)};
+  app.tz_offset_min = -300;
+  app.context_json = R"({"channel": "app"})";
+  TrackEvent web{"purchase", "trail-2", "o-2", static_cast<double>(kNow)};
+  web.tz_offset_min = 60;
+  web.context_json = R"({"channel": "web"})";
+  TrackEvent far{"purchase", "trail-2", "o-3", static_cast<double>(kNow)};
+  far.tz_offset_min = 10'000;  // not a UTC offset: rejected by index
+  TrackEvent nested{"purchase", "trail-2", "o-4", static_cast<double>(kNow)};
+  nested.context_json = R"({"channel": {"app": 1}})";
+  auto r = TrackPacked(*packed, Pack({app, web, far, nested}), kNow);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->recorded, 2u);
+  ASSERT_EQ(r->rejected.size(), 2u);
+  EXPECT_EQ(r->rejected[0].index, 2);
+  EXPECT_THAT(r->rejected[0].status.message(), HasSubstr("tzOffsetMinutes"));
+  EXPECT_EQ(r->rejected[1].index, 3);
+  EXPECT_EQ(packed->game().ledger().Balance(0), 40);  // only the app purchase earns
+  EXPECT_FALSE(packed->TakeRewards().empty());
+  ASSERT_TRUE(TrackBatch(*json, absl::StrCat(R"([
+    {"type": "purchase", "item": "trail-1", "id": "o-1", "ts": )", kNow, R"(, "tzOffsetMinutes": -300, "context": {"channel": "app"}},
+    {"type": "purchase", "item": "trail-2", "id": "o-2", "ts": )", kNow, R"(, "tzOffsetMinutes": 60, "context": {"channel": "web"}}
+  ])"), kNow).ok());
   EXPECT_EQ(packed->ExportSnapshot(), json->ExportSnapshot());
 }
 

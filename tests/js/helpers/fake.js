@@ -95,12 +95,14 @@ export function createFakeModule() {
         const value = view.getFloat64(pos + 8, true);
         const quantity = view.getFloat64(pos + 16, true);
         const deal = view.getUint8(pos + 24) === 1;
-        pos += 25;
+        const tz = view.getInt32(pos + 25, true);
+        pos += 29;
         const type = str();
         const item = str();
         const id = str();
         const query = str();
-        events.push({ type, item, id, ts, query, value, quantity, deal });
+        const contextJson = str();
+        events.push({ type, item, id, ts, query, value, quantity, deal, tz, contextJson });
       }
       return events;
     }
@@ -109,7 +111,7 @@ export function createFakeModule() {
       this.#use('track');
       const [ev] = this.unpack(length);
       const r = this.#track(ev.type, ev.item, ev.id, ev.ts, now, ev.query, ev.value, ev.quantity, ev.deal);
-      return r < 0 ? r : 2 * this.rev + r;
+      return r < 0 ? r : 4 * this.rev + r;  // the fake game never holds rewards (no flag 2)
     }
     track(type, item, id, ts, now, query, value, quantity, deal) {
       this.#use('track');
@@ -223,6 +225,10 @@ export function createFakeModule() {
         else rejected.push({ index, ...engine.lastError() });
       });
       return { recorded, duplicates, rejected };
+    },
+    // The game's reward events since the last call: the fake game awards nothing.
+    gameTakeRewards() {
+      return [];
     },
     loadCatalog(engine, bytes, replace) {
       M.calls.push('loadCatalog');
