@@ -18,7 +18,7 @@ constexpr size_t kFreshTake = 200;
 constexpr double kMmrLambda = 0.75;
 constexpr int kWowAvoidForYouTop = 8;
 constexpr double kIgnoredShowFactor = 0.45;
-constexpr double kCategoryWeight = 0.5;   // share of the score the category draw decides
+constexpr double kCategoryWeight = 0.5;   // how far a poor category draw can pull a score down
 constexpr double kCategoryPriorMisses = 3;  // Beta(1, 3): a new category's prior CTR is 25%
 constexpr double kParentShare = 0.5;        // weight of the department's counts in a leaf's draw
 
@@ -477,7 +477,7 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
       max_theta = std::max(max_theta, t);
     }
     if (max_theta > 0)
-      for (Scored& s : pool) s.score = (1 - kCategoryWeight) * s.score + kCategoryWeight * theta[s.leaf] / max_theta;
+      for (Scored& s : pool) s.score *= (1 - kCategoryWeight) + kCategoryWeight * theta[s.leaf] / max_theta;
   }
   // Soft fatigue: each show without a click costs 40% of the score, so an
   // ignored pick gives way to the next one long before its rest begins.

@@ -39,7 +39,7 @@
 // Category learning (both slots): each slot keeps, per leaf category, decayed
 // counts of shows and clicks (half-life kCategoryHalfLifeDays). Once a slot
 // has any, every request draws θ_c ~ Beta(1 + clicks, 3 + shows − clicks) per
-// candidate category and scores 0.6·score + 0.4·θ_c/max θ: categories the user
+// candidate category and scales the score by 0.5 + 0.5·θ_c/max θ: categories the user
 // clicks rise, ones shown and ignored sink, and unseen ones keep a chance
 // (Thompson sampling over categories, the exploration a greedy policy lacks).
 // Filters: out of stock (stock == 0), purchased (the last kPurchasedMemory
