@@ -283,7 +283,8 @@ export function isoDay(ms) {
 
 // ---- Aggregation outside the collector (the noise shortcut and the broken-aggregation check) ----
 
-import { debiasRr, rrCovariance, Z95 } from '../../demo/collector/dp.mjs';
+import { debiasRr, Z95 } from '../../demo/collector/dp.mjs';
+import { armEstimate } from '../../demo/collector/estimate.mjs';
 
 /**
  * The collector's estimators (demo/collector/estimate.mjs, docs/privacy.md)
@@ -343,28 +344,13 @@ export function aggregate(reports, core, { debias = true, dedupe = true } = {}) 
       s.observed[c.value]++;
     }
   }
+  // Per arm, the collector's own estimator (demo/collector/estimate.mjs).
   const armOut = {};
   for (const [arm, m] of Object.entries(arms)) {
-    const N = [0, 0, 0];
-    const V = [[0, 0, 0], [0, 0, 0], [0, 0, 0]];
-    let n = 0;
-    for (const s of m.values()) {
-      n += s.n;
-      const pq = pqOf(3, s.eps, 'krr');
-      const cov = rrCovariance(s.observed, s.n, pq);
-      for (let i = 0; i < 3; ++i) {
-        N[i] += debiasRr(s.observed[i], s.n, pq).value;
-        for (let j = 0; j < 3; ++j) V[i][j] += cov[i][j];
-      }
-    }
-    const C = N[2];
-    const E = N[1] + N[2];
-    const varC = V[2][2];
-    const varE = V[1][1] + V[2][2] + 2 * V[1][2];
-    const covCE = V[1][2] + V[2][2];
-    const rate = C / E;
-    const rateVariance = Math.max(0, (varC - 2 * rate * covCE + rate * rate * varE) / (E * E));
-    armOut[arm] = { reports: n, exposed: E, exposedHalf: Z95 * Math.sqrt(varE), converted: C, convertedHalf: Z95 * Math.sqrt(varC), rate, rateVariance };
+    const strataOfArm = [...m.values()].map((st) => ({ micros: Math.round(st.eps * 1e6), n: st.n, observed: st.observed }));
+    const e = armEstimate(strataOfArm, { rrProbabilities: pqOf });
+    const half = ([lo, hi]) => (hi - lo) / 2;
+    armOut[arm] = { ...e, exposedHalf: half(e.exposedCi95), convertedHalf: half(e.convertedCi95) };
   }
   let lift = null;
   if (armOut.treatment && armOut.holdout) {

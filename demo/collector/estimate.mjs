@@ -113,9 +113,11 @@ export async function priorsFrom(store, { k, core }) {
  * exposed, exposed, exposed and converted) with their covariance (dp.mjs),
  * summed over ε strata and periods; then the intent-to-treat conversion
  * rate (converted / reports) and the rate among exposed devices
- * (converted / exposed, delta method), as in docs/privacy.md.
+ * (converted / exposed, delta method), as in docs/privacy.md. Strata:
+ * [{ micros, n, observed: [n0, n1, n2] }]; `core.rrProbabilities(3, ε, 'krr')`
+ * gives the mechanism's (p, q). The fleet simulator reuses it.
  */
-function armEstimate(strata, core) {
+export function armEstimate(strata, core) {
   const N = [0, 0, 0];
   const V = [
     [0, 0, 0],
