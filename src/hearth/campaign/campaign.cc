@@ -8,6 +8,7 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "hearth/common/hash.h"
+#include "hearth/common/json.h"
 #include "hearth/common/text.h"
 #include "simdjson.h"
 
@@ -556,15 +557,8 @@ absl::Status Campaigns::Load(std::string_view json, const Catalog& catalog) {
         absl::StrCat("campaigns JSON ", what, "; pass [...] or {\"campaigns\": [...]}; no campaigns were changed"));
   };
   if (parser.iterate(padded).get(doc)) return bad("is not valid JSON");
-  od::json_type top;
-  if (doc.type().get(top)) return bad("is not valid JSON");
-  if (top == od::json_type::object) {
-    od::object obj;
-    if (doc.get_object().get(obj) || obj.find_field_unordered("campaigns").get_array().get(arr))
-      return bad("has no \"campaigns\" array");
-  } else if (doc.get_array().get(arr)) {
-    return bad("must be an array");
-  }
+  bool top_is_array = false;
+  if (const std::string what = OpenDocumentList(doc, "campaigns", &arr, &top_is_array); !what.empty()) return bad(what);
   std::vector<Campaign> loaded;
   absl::flat_hash_set<std::string> ids;
   for (auto e : arr) {
@@ -581,7 +575,7 @@ absl::Status Campaigns::Load(std::string_view json, const Catalog& catalog) {
     loaded.push_back(std::move(c));
   }
   const char* rest;
-  if (top == od::json_type::array && doc.current_location().get(rest) == simdjson::SUCCESS)
+  if (top_is_array && doc.current_location().get(rest) == simdjson::SUCCESS)
     return bad("has trailing content");
   campaigns_ = std::move(loaded);
   trigger_features_.assign(campaigns_.size(), std::nullopt);

@@ -6,6 +6,9 @@
 #ifndef HEARTH_COMMON_JSON_H_
 #define HEARTH_COMMON_JSON_H_
 
+#include <string>
+#include <string_view>
+
 #include "simdjson.h"
 
 namespace hearth {
@@ -23,6 +26,25 @@ inline bool IsValueError(simdjson::error_code e) {
     default:
       return false;
   }
+}
+
+// Opens the list a shop document holds: a top-level array, or the `field`
+// array of a top-level object ({"promotions": [...]}). Returns "" on
+// success, otherwise what is wrong with the document, for the caller's error
+// message. `*top_is_array` tells whether trailing content must be checked.
+inline std::string OpenDocumentList(simdjson::ondemand::document& doc, std::string_view field,
+                                    simdjson::ondemand::array* out, bool* top_is_array) {
+  simdjson::ondemand::json_type top;
+  if (doc.type().get(top)) return "is not valid JSON";
+  *top_is_array = top == simdjson::ondemand::json_type::array;
+  if (top == simdjson::ondemand::json_type::object) {
+    simdjson::ondemand::object obj;
+    if (doc.get_object().get(obj) || obj.find_field_unordered(field).get_array().get(*out))
+      return "has no \"" + std::string(field) + "\" array";
+    return "";
+  }
+  if (doc.get_array().get(*out)) return "must be an array";
+  return "";
 }
 
 }  // namespace hearth

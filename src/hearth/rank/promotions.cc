@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "hearth/common/json.h"
 #include "hearth/common/text.h"
 #include "simdjson.h"
 
@@ -223,15 +224,8 @@ absl::Status Promotions::Load(std::string_view json, const Catalog& catalog) {
         absl::StrCat("promotions JSON ", what, "; pass [...] or {\"promotions\": [...]}; no promotions were changed"));
   };
   if (parser.iterate(padded).get(doc)) return bad("is not valid JSON");
-  od::json_type top;
-  if (doc.type().get(top)) return bad("is not valid JSON");
-  if (top == od::json_type::object) {
-    od::object obj;
-    if (doc.get_object().get(obj) || obj.find_field_unordered("promotions").get_array().get(arr))
-      return bad("has no \"promotions\" array");
-  } else if (doc.get_array().get(arr)) {
-    return bad("must be an array");
-  }
+  bool top_is_array = false;
+  if (const std::string what = OpenDocumentList(doc, "promotions", &arr, &top_is_array); !what.empty()) return bad(what);
   std::vector<Promotion> loaded;
   absl::flat_hash_set<std::string> ids;
   for (auto e : arr) {
@@ -245,7 +239,7 @@ absl::Status Promotions::Load(std::string_view json, const Catalog& catalog) {
     loaded.push_back(std::move(p));
   }
   const char* rest;
-  if (top == od::json_type::array && doc.current_location().get(rest) == simdjson::SUCCESS)
+  if (top_is_array && doc.current_location().get(rest) == simdjson::SUCCESS)
     return bad("has trailing content");
   promotions_ = std::move(loaded);
   return absl::OkStatus();
