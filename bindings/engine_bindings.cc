@@ -71,7 +71,6 @@ EMSCRIPTEN_BINDINGS(hearth_engine) {
   emscripten::class_<EngineHandle>("Engine")
       .constructor<>()
       .function("configure", &EngineHandle::Configure)
-      .function("track", &EngineHandle::Track)
       .function("packBuffer", &EngineHandle::PackBuffer)
       .function("trackPacked", &EngineHandle::TrackPacked)
       .function("address", &EngineHandle::Address)

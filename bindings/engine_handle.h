@@ -35,22 +35,6 @@ class EngineHandle {
     return val::null();
   }
 
-  // 0 recorded, 1 duplicate id (ignored), -1 rejected: see lastError();
-  // 2 recorded and the game has reward events to take (gameTakeRewards), so
-  // the common no-reward event costs one call and no JS object.
-  int Track(const std::string& type, const std::string& item, const std::string& id, double ts_ms, double now_ms,
-            const std::string& query, double value, double quantity, bool deal, int tz_offset_min,
-            const std::string& context_json) {
-    TrackEvent e{type, item, id, ts_ms, query, value, quantity, deal, tz_offset_min, context_json};
-    auto r = engine_->Track(e, now_ms);
-    if (!r.ok()) {
-      last_error_ = r.status();
-      return -1;
-    }
-    if (*r == TrackOutcome::kDuplicate) return 1;
-    return engine_->pending_rewards() > 0 ? 2 : 0;
-  }
-
   // A Uint8Array view of this handle's packing buffer, at least `n` bytes,
   // for js/internal/packed.js to write events into (no string crosses
   // Embind per event). Valid until the wasm memory grows; null when `n` is

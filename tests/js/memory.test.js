@@ -8,6 +8,7 @@ import { test } from 'node:test';
 
 import { HearthError } from '../../js/errors.js';
 import { createHearthWith, defaultEnv } from '../../js/internal/hearth.js';
+import { EventPacker } from '../../js/internal/packed.js';
 
 import { CATALOG, T0, rawModule } from './helpers/real.js';
 
@@ -78,6 +79,14 @@ test(`${CYCLES} wrapper create / fail / close cycles leave the heap flat`, async
   assert.equal(end.heapSize, warm.heapSize, 'the wasm memory did not grow');
 });
 
+// One event through the raw packed path (what track() uses): packed into the
+// handle's buffer, then handle.trackPacked. Returns its answer (-1: rejected).
+function trackRaw(e, { type, item, id }) {
+  const packer = new EventPacker(e);
+  const ev = { type, item, id, ts: T0, query: '', value: NaN, quantity: 1, deal: false, tz: 0, contextJson: '' };
+  return e.trackPacked(packer.packOne(ev), T0);
+}
+
 test(`${CYCLES} raw Engine create / fail / delete cycles leave the heap flat`, async () => {
   const M = await rawModule();
   const good = new TextEncoder().encode(GOOD);
@@ -87,7 +96,7 @@ test(`${CYCLES} raw Engine create / fail / delete cycles leave the heap flat`, a
     const e = new M.Engine();
     try {
       M.loadCatalog(e, good, false);
-      e.track('view', 'sku-1', 'x', T0, T0, '', NaN, 1, false, 0, '');
+      assert.ok(trackRaw(e, { type: 'view', item: 'sku-1', id: 'x' }) >= 0);
       snapshot = M.exportState(e);
     } finally {
       e.delete();
@@ -102,7 +111,7 @@ test(`${CYCLES} raw Engine create / fail / delete cycles leave the heap flat`, a
       assert.ok(e.configure('{"halfLifeDays":{"view":"x"}}').code);
       assert.equal(M.loadCatalog(e, good, false).loaded, 4);
       assert.ok(M.loadCatalog(e, bad, true).error);
-      assert.equal(e.track('view', 'nope', '', T0, T0, '', NaN, 1, false, 0, ''), -1);
+      assert.equal(trackRaw(e, { type: 'view', item: 'nope', id: '' }), -1);
       assert.equal(e.lastError().code, 'NOT_FOUND');
       assert.equal(M.restoreState(e, corrupt).code, 'DATA_LOSS');
       assert.equal(M.restoreState(e, snapshot), null);
