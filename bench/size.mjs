@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { ROOT, kb, table } from './lib.mjs';
 
 /** From scripts/size-check.mjs: the enforced budget and the finished SDK's target, gzip. */
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 160 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 402 * 1024);
 const TARGET_GZ = 64 * 1024;
 
 /** What the package ships to a browser: the module and the wrapper's JS (not wasm-debug, not .d.ts). */

@@ -14,20 +14,34 @@
 // game.cc 246 KB, rules.cc 141 KB, expr.cc 58 KB, bindings 39 KB before
 // linking). The budget is that measurement plus ~3%: 407 KiB.
 //
+// + size work (branch `size`): cold sources share simdjson's accessors
+// (CMakeLists.txt, HEARTH_WASM_COLD_OPT), the old 11-argument Embind track
+// export is gone: wasm 870,399 B raw / 343,976 B gz; SDK 399.3 KB gz
+// unminified, budget 402 KiB (+~3%). New line: the SDK as a page gets it
+// (js/index.js bundled + minified with esbuild, plus the wasm): 369,043 B gz,
+// budget 371 KiB.
+//
 // Issue 8's target for the finished SDK, 64 KB gzip, is MISSED, by more than
-// 6x: the wasm alone is 353 KB gz. Most of it is simdjson's always-inline
-// on-demand accessors expanded at every call site of every JSON reader
-// (catalog, promotions, campaigns, privacy policy, game rules) and Abseil
-// containers instantiated per type (see bench/); reaching 64 KB needs a
-// different JSON strategy (one shared reader, or rules compiled on the
-// server) and fewer template instantiations, not a budget change.
+// 5x: the wasm alone is 344 KB gz and the minified JS 25 KB gz. What
+// dominates is -O2's inlining of everything (readers, game, reports, Embind
+// glue) and per-type template instantiations (std::map/sort per state type,
+// flat_hash_map per key/value, StatusOr per result): -Os for every source
+// gives a 249 KB gz wasm but is 2-3x slower; -Os for the cold sources only,
+// 301 KB gz. Reaching 64 KB needs a different shape, not flags: the game,
+// campaigns and privacy reports as optional modules loaded on demand, one
+// shared JSON reader (or rules compiled on the server into a compact binary
+// form), and type-erased containers.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 407 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 402 * 1024);
+// The same SDK minified and bundled (what a page downloads); ratchets too.
+const MIN_BUDGET_GZ = Number(process.env.HEARTH_MIN_SIZE_BUDGET ?? 371 * 1024);
+// Issues 3 and 8: the finished SDK, JS + wasm, gzip. Reported, not enforced.
+const TARGET_GZ = 64 * 1024;
 
 function files(dir, pred) {
   const out = [];
@@ -62,6 +76,11 @@ for (const p of shipped) {
 rows.sort((a, b) => b[2] - a[2]);
 for (const [p, r, g] of rows) console.log(`${p.padEnd(40)} ${String(r).padStart(9)} B ${String(g).padStart(8)} B gz`);
 console.log(`${'total (JS + wasm)'.padEnd(40)} ${String(raw).padStart(9)} B ${String(gz).padStart(8)} B gz  (budget ${BUDGET_GZ} B gz)`);
+const esbuild = await import('esbuild').catch(() => null);
+if (!esbuild) {
+  console.error('size-check: esbuild is not installed (npm install): cannot measure the bundles');
+  process.exit(1);
+}
 if (!shipped.some((p) => p.endsWith('.wasm'))) {
   console.error('size-check: js/wasm/hearth_wasm.wasm is missing; build the wasm preset first');
   process.exit(1);
@@ -71,13 +90,37 @@ if (gz > BUDGET_GZ) {
   process.exit(1);
 }
 
-// hearth/widgets as a page gets it: one minified ESM bundle of
-// js/widgets/index.js (esbuild, a devDependency), gzip -9.
-const esbuild = await import('esbuild').catch(() => null);
-if (!esbuild) {
-  console.error('size-check: esbuild is not installed (npm install): cannot measure the widget bundle');
+// The SDK as a page gets it from a bundler: js/index.js (with the Emscripten
+// glue it imports) as one minified ESM bundle (esbuild, a devDependency), plus
+// the .wasm it fetches, each gzip -9. Storage adapters and the worker entry
+// are bundled in only when a page imports those subpaths, so they are not here.
+const sdk = await esbuild.build({
+  entryPoints: [join(root, 'js', 'index.js')],
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  platform: 'browser',
+  write: false,
+  logLevel: 'silent',
+});
+const sdkJs = sdk.outputFiles[0].contents;
+const sdkJsGz = gzipSync(sdkJs, { level: 9 }).length;
+const wasmPath = shipped.find((p) => p.endsWith('.wasm'));
+const wasmBytes = readFileSync(wasmPath);
+const wasmGz = gzipSync(wasmBytes, { level: 9 }).length;
+const minGz = sdkJsGz + wasmGz;
+console.log(`${'SDK bundle (js/index.js, min)'.padEnd(40)} ${String(sdkJs.length).padStart(9)} B ${String(sdkJsGz).padStart(8)} B gz`);
+console.log(
+  `${'SDK as shipped to a page (min JS + wasm)'.padEnd(40)} ${String(sdkJs.length + wasmBytes.length).padStart(9)} B ${String(minGz).padStart(8)} B gz  (budget ${MIN_BUDGET_GZ} B gz; issue 8's target ${TARGET_GZ} B gz)`,
+);
+if (minGz > MIN_BUDGET_GZ) {
+  console.error(`size-check: the minified SDK is ${minGz} B gzip, over its ${MIN_BUDGET_GZ} B budget`);
   process.exit(1);
 }
+
+// hearth/widgets as a page gets it: one minified ESM bundle of
+// js/widgets/index.js (esbuild, a devDependency), gzip -9.
 const built = await esbuild.build({
   entryPoints: [join(WIDGETS_DIR, 'index.js')],
   bundle: true,
