@@ -17,6 +17,11 @@ import { INIT as CONSENT_INIT, createConsentApi, normalizeConsentValues } from '
 import { SyncClient, createPrivacyApi, normalizeSyncOptions } from './sync.js';
 import { EventPacker, packedSize } from './packed.js';
 import { createGame, drainRewards, eventContext, timeZoneOption } from './game.js';
+import {
+  MAX_JOURNAL, createCoordinator, decodeTail, encodeTail, eventEntry, feedbackEntry, newTabId, replay, snapshotRevision, storedTag, tailKeys,
+} from './persist.js';
+
+export { snapshotRevision };
 
 const TOKEN = Symbol('hearth.constructor');
 const RESTORE = Symbol('hearth.restore');
@@ -29,7 +34,7 @@ const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 const MAX_BATCH_EVENTS = 100_000;
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal', 'context'];
 const EVENT_KEY_SET = new Set(EVENT_KEYS);
-const LISTENER_EVENTS = ['change', 'error', 'consent', 'sync', 'reward'];
+const LISTENER_EVENTS = ['change', 'error', 'consent', 'sync', 'reward', 'status'];
 const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
 const MAX_KEY_LENGTH = 200;
 // A burst of mutations postpones the autosave at most this many delays.
@@ -87,6 +92,10 @@ export function defaultEnv() {
       if (typeof g.reportError === 'function') g.reportError(e);
       else console.error(e);
     },
+    // Cross-tab coordination (js/internal/persist.js): Web Locks where the
+    // platform has them, and a BroadcastChannel per storage key.
+    locks: g.navigator?.locks ?? null,
+    BroadcastChannel: typeof g.BroadcastChannel === 'function' ? g.BroadcastChannel : null,
   };
 }
 
@@ -304,17 +313,6 @@ function toBytes(x) {
 }
 
 /**
- * The revision stored in a snapshot header (u64 LE at byte 16), or -1n when
- * the blob does not even look like a snapshot.
- * @param {Uint8Array} bytes
- * @returns {bigint}
- */
-export function snapshotRevision(bytes) {
-  if (bytes.length < 24 || bytes[0] !== 0x48 || bytes[1] !== 0x52 || bytes[2] !== 0x54 || bytes[3] !== 0x48) return -1n;
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(16, true);
-}
-
-/**
  * A HearthError for an exception out of the module. WebAssembly traps and
  * stack overflows leave the module unusable: it is marked broken.
  * @param {any} M
@@ -372,7 +370,10 @@ export class Hearth {
   /** @type {Env} */ #env;
   /** @type {'restoring' | 'ready' | 'memory-only' | 'closed'} */ #status = 'restoring';
   /** @type {string | null} */ #statusReason = null;
+  /** @type {string | null} */ #statusCode = null;
   #closed = false;
+  /** True while close() writes the last changes (the handle is still alive). */
+  #final = false;
   /** Whether saves may write: false after the startup read failed, so a
    * fresh state never overwrites a stored one we could not see. */
   #writable = true;
@@ -386,12 +387,43 @@ export class Hearth {
   /** @type {Map<string, Set<Function>>} */ #listeners = new Map();
   /** @type {HearthError[]} */ #pendingErrors = [];
   /** @type {SyncClient} */ #sync;
+  /** The lock and channel shared with other tabs (js/internal/persist.js). */
+  /** @type {ReturnType<typeof createCoordinator>} */ #coord;
+  /** storedTag() of what storage held when this state was last read from or
+   * written to it; null: adopt (options.snapshot), never rebase onto storage. */
+  /** @type {string | null} */ #base = 'none';
+  /** Events and pick feedback applied since #base: replayed on a rebase. */
+  /** @type {any[]} */ #journal = [];
+  #journalDropped = 0;
+  /** This tab's tail key (`<key>:tail:<tab>`). */ #tailKey = '';
+  /** Journal entries the tail this tab last wrote holds (0: none). */ #tailCount = 0;
+  #tailSeq = 0;
+  // Page events never throw at the host page: failures go to 'error'.
   #onPageHide = () => {
-    this.#flushOnHide();
-    this.#sync.onPageHide();
+    try {
+      this.#flushOnHide();
+      this.#sync.onPageHide();
+    } catch (e) {
+      this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e));
+    }
   };
   #onVisibility = () => {
-    if (this.#env.document?.visibilityState === 'hidden') this.#flushOnHide();
+    try {
+      if (this.#env.document?.visibilityState === 'hidden') this.#flushOnHide();
+    } catch (e) {
+      this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e));
+    }
+  };
+  /** A message from another tab on the key's channel. @param {any} msg */
+  #onPeer = (msg) => {
+    if (this.#closed || this.#status === 'restoring' || msg === null || typeof msg !== 'object' || msg.from === this.#tailKey) return;
+    if (msg.type === 'saved' && msg.tag !== this.#base) {
+      // Catch up: the next save rebases onto what the other tab wrote (and
+      // writes only when this tab has changes of its own).
+      this.#enqueueSave().catch(() => {});
+    } else if (msg.type === 'erased') {
+      this.#eraseHere();
+    }
   };
 
   /**
@@ -408,6 +440,9 @@ export class Hearth {
     this.#engine = engine;
     this.#opts = opts;
     this.#env = env;
+    this.#coord = createCoordinator(opts.key, env);
+    this.#tailKey = `${opts.key}:tail:${newTabId(/** @type {any} */ (env).random ?? Math.random)}`;
+    this.#coord.listen(this.#onPeer);
     const self = this;
 
     /** What Hearth believes about the user, in weights and in words. */
@@ -573,6 +608,11 @@ export class Hearth {
     return this.#statusReason;
   }
 
+  /** The HearthError code behind 'memory-only' (RESOURCE_EXHAUSTED, UNAVAILABLE, …); null otherwise. */
+  get statusCode() {
+    return this.#statusCode;
+  }
+
   /** Bumps on every change to the user's state. */
   get revision() {
     if (this.#closed || brokenModules.has(this.#M)) return this.#lastRevision;
@@ -655,7 +695,9 @@ export class Hearth {
     if (typeof item !== 'string' || item === '') throw invalidArgument('feedback(event): item must be the id of the item shown');
     if (typeof slot !== 'string') throw invalidArgument("feedback(event): slot must be 'for_you' or 'wow'");
     if (typeof outcome !== 'string') throw invalidArgument("feedback(event): outcome must be 'click', 'dismiss' or 'purchase'");
-    this.#call((M, e) => this.#check(M.feedback(e, item, slot, outcome, this.#nowMs())));
+    const now = this.#nowMs();
+    this.#call((M, e) => this.#check(M.feedback(e, item, slot, outcome, now)));
+    this.#remember(feedbackEntry(item, slot, outcome, now));
     this.#refreshRevision();
     this.#schedule();
   }
@@ -699,6 +741,11 @@ export class Hearth {
         });
         recorded = r.recorded;
         duplicates = r.duplicates;
+        if (r.rejected.length === 0) for (const ev of batch) this.#remember(eventEntry(ev));
+        else {
+          const out = new Set(r.rejected.map((/** @type {any} */ x) => x.index));
+          for (let i = 0; i < batch.length; i++) if (!out.has(i)) this.#remember(eventEntry(batch[i]));
+        }
         for (const x of r.rejected) {
           const index = origin[x.index];
           rejected.push({ index, code: x.code, message: `trackMany(events): events[${index}]: ${x.message}` });
@@ -732,20 +779,28 @@ export class Hearth {
     this.#cancelTimer();
     const revision = this.#lastRevision;
     const { adapter, key, tailStore } = this.#opts;
+    this.#journal = [];
+    this.#tailCount = 0;
     // Let any write already under way land first, or it would bring the old state back.
     await this.#inflight;
-    try {
-      tailStore?.removeItem(`${key}:tail`);
-    } catch {
-      // a tail we cannot remove is also one we could not have written
-    }
-    try {
-      await adapter.delete(key);
-      await adapter.delete(`${key}:corrupt`);
-      if (this.#writable && this.#lastRevision === revision) this.#savedRevision = revision;
-    } catch (e) {
-      this.#storageFailed(wrapStorageError(e, 'erase'));
-    }
+    await this.#locked(async () => {
+      try {
+        tailStore?.removeItem(`${key}:tail`);
+        tailStore?.removeItem(this.#tailKey);
+      } catch {
+        // a tail we cannot remove is also one we could not have written
+      }
+      try {
+        await adapter.delete(key);
+        await adapter.delete(`${key}:corrupt`);
+        this.#base = 'none';
+        if (this.#writable && this.#lastRevision === revision) this.#savedRevision = revision;
+        // Every other open tab forgets too (they would save it back otherwise).
+        this.#coord.post({ type: 'erased', from: this.#tailKey });
+      } catch (e) {
+        this.#storageFailed(wrapStorageError(e, 'erase'));
+      }
+    });
   }
 
   /** Writes the current state to storage now. Never rejects for storage failures: see status and 'error'. */
@@ -761,15 +816,12 @@ export class Hearth {
    */
   close() {
     if (this.#closed) return;
-    const { adapter, key, ownsAdapter } = this.#opts;
-    /** @type {Uint8Array | null} */
-    let last = null;
-    if (this.#status !== 'restoring' && this.#writable && this.#isDirty() && !brokenModules.has(this.#M) && this.#storageAllowed()) {
-      try {
-        last = this.#M.exportState(this.#engine);
-      } catch {
-        last = null;
-      }
+    const { adapter, ownsAdapter } = this.#opts;
+    let last = false;
+    try {
+      last = this.#status !== 'restoring' && this.#canWrite() && this.#refreshRevision() !== this.#savedRevision;
+    } catch {
+      last = false;
     }
     this.#sync.stop();
     this.#closed = true;
@@ -778,13 +830,28 @@ export class Hearth {
     this.#detachPageListeners();
     this.#listeners.clear();
     this.#pendingErrors = [];
-    try {
-      this.#engine.delete();
-    } catch {
-      // an aborted module cannot free anything; nothing left to do
+    this.#coord.listen(() => {});
+    const free = () => {
+      this.#final = false;
+      try {
+        this.#engine.delete();
+      } catch {
+        // an aborted module cannot free anything; nothing left to do
+      }
+      this.#coord.close();
+    };
+    if (!last) {
+      free();
+      if (ownsAdapter) this.#inflight.then(() => adapter.close?.()).catch(() => {});
+      return;
     }
-    const bytes = last;
-    const done = this.#inflight.then(() => (bytes ? adapter.set(key, bytes) : undefined)).catch(() => {});
+    // The last changes are saved like any others (under the lock, rebased if
+    // another tab saved meanwhile); the handle is freed once that is done.
+    this.#final = true;
+    const done = this.#inflight
+      .then(() => this.#writeNow(false))
+      .catch(() => {})
+      .finally(free);
     if (ownsAdapter) done.then(() => adapter.close?.());
   }
 
@@ -794,7 +861,7 @@ export class Hearth {
    * @returns {() => void} unsubscribes
    */
   on(event, fn) {
-    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change', 'error', 'consent', 'sync' or 'reward'`);
+    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change', 'error', 'consent', 'sync', 'reward' or 'status'`);
     if (typeof fn !== 'function') throw invalidArgument('on(event, fn): fn must be a function');
     this.#assertOpen();
     let set = this.#listeners.get(event);
@@ -828,16 +895,42 @@ export class Hearth {
       const err = this.#M.restoreState(this.#engine, snapshot);
       if (err) throw new HearthError(err.code, `options.snapshot: ${err.message}`);
       this.#refreshRevision();
-      // Storage is still where this state will be saved.
+      // Storage is still where this state will be saved: the first save
+      // writes it over whatever is stored (never rebases onto it).
       this.#savedRevision = NaN;
+      this.#base = null;
       this.#status = 'ready';
       this.#attachPageListeners();
       this.#schedule();
       return;
     }
+    // Under the lock: another tab's save never interleaves with the fold.
+    await this.#locked(() => this.#restoreFromStorage());
+    if (this.#closed) return;
+    this.#attachPageListeners();
+    if (this.#pendingErrors.length > 0) {
+      // Emitted once createHearth() has resolved, so that a listener attached
+      // right after `await createHearth()` hears about it.
+      this.#env.setTimeout(() => {
+        const errors = this.#pendingErrors;
+        this.#pendingErrors = [];
+        for (const e of errors) this.#emit('error', e);
+      }, 0);
+    }
+  }
 
+  /**
+   * The stored snapshot, then the tails of pages that went away before their
+   * save landed: an older version's single tail (newest revision wins, as
+   * before), and this version's per-tab tails (a tail based on what is
+   * stored supersedes it; any other has its journal replayed on top).
+   */
+  async #restoreFromStorage() {
+    const { adapter, key, tailStore } = this.#opts;
     /** @type {{ bytes: Uint8Array, from: string }[]} */
     const candidates = [];
+    /** @type {Uint8Array | null} */
+    let mainBytes = null;
     /** @type {HearthError | null} */
     let readError = null;
     try {
@@ -845,24 +938,28 @@ export class Hearth {
       if (main != null) {
         const bytes = toBytes(main);
         if (!bytes) throw new HearthError('DATA_LOSS', `storage returned ${describe(main)} for '${key}', not bytes`);
+        mainBytes = bytes;
         candidates.push({ bytes, from: 'storage' });
       }
     } catch (e) {
       readError = wrapStorageError(e, 'read');
     }
     let hadTail = false;
+    /** Tails read, by key, with their text (removed once folded, if unchanged). */
+    /** @type {Map<string, string>} */
+    const tailTexts = new Map();
+    /** @type {{ k: string, tail: ReturnType<typeof decodeTail> }[]} */
+    const tabTails = [];
     if (tailStore) {
       try {
-        const text = tailStore.getItem(`${key}:tail`);
-        if (text !== null) {
+        for (const k of tailKeys(tailStore, key)) {
+          const text = tailStore.getItem(k);
+          if (text === null) continue;
           hadTail = true;
-          let bytes;
-          try {
-            bytes = base64ToBytes(text);
-          } catch {
-            bytes = encoder.encode(text); // not base64: keep it as found, it restores as corrupt
-          }
-          candidates.push({ bytes, from: 'tail' });
+          tailTexts.set(k, text);
+          const tail = decodeTail(text);
+          if (tail.legacy) candidates.push({ bytes: /** @type {Uint8Array} */ (tail.snapshot), from: 'tail' });
+          else tabTails.push({ k, tail });
         }
       } catch {
         // localStorage blocked: no tail, as if there were none
@@ -906,7 +1003,35 @@ export class Hearth {
         ),
       });
     }
+    // Tabs' tails: those based on what is stored first (the first one's
+    // snapshot supersedes it, unless an older version's tail already did),
+    // then every other one's journal replayed on top.
+    const mainTag = storedTag(mainBytes);
+    const legacyWon = restored && order.find((c) => !bad.some((b) => b.i === c.i))?.from === 'tail';
+    let superseded = legacyWon;
+    tabTails.sort((a, b) => Number(b.tail.base === mainTag) - Number(a.tail.base === mainTag));
+    for (const { k, tail } of tabTails) {
+      if (tail.bad) {
+        bad.push({
+          bytes: encoder.encode(/** @type {string} */ (tailTexts.get(k))),
+          from: 'tail',
+          error: new HearthError('DATA_LOSS', `the pagehide copy in localStorage '${k}' is unreadable and was kept under '${key}:corrupt'`),
+        });
+        continue;
+      }
+      if (!superseded && !readError && tail.base === mainTag && tail.snapshot) {
+        const err = this.#call((M, e) => M.restoreState(e, /** @type {Uint8Array} */ (tail.snapshot)));
+        if (!err) {
+          superseded = true;
+          continue;
+        }
+      }
+      if (tail.journal.length > 0) {
+        this.#call((M, e) => replay(M, e, tail.journal, (events) => this.#packBatch(e, events), this.#nowMs()));
+      }
+    }
     this.#refreshRevision();
+    this.#base = mainTag;
 
     if (readError) {
       // We could not see what storage holds: never overwrite it this session.
@@ -928,11 +1053,12 @@ export class Hearth {
     }
     if (this.#writable) {
       if (hadTail || bad.length > 0) {
-        // Fold: storage now gets the state we run with, then the tail goes
-        // (even a newer tail: it was read, and restored or set aside).
-        if ((await this.#writeNow(true)) && hadTail) {
+        // Fold: storage now gets the state we run with (one write), then the
+        // tails go (even a newer one: it was read, and restored or set aside;
+        // one rewritten meanwhile by its live tab stays).
+        if ((await this.#reconcile(true)) && hadTail) {
           try {
-            tailStore?.removeItem(`${key}:tail`);
+            for (const [k, text] of tailTexts) if (tailStore?.getItem(k) === text) tailStore.removeItem(k);
           } catch {
             // folded again next time
           }
@@ -940,17 +1066,6 @@ export class Hearth {
       } else {
         this.#savedRevision = this.#lastRevision;
       }
-    }
-    if (this.#closed) return;
-    this.#attachPageListeners();
-    if (this.#pendingErrors.length > 0) {
-      // Emitted once createHearth() has resolved, so that a listener attached
-      // right after `await createHearth()` hears about it.
-      this.#env.setTimeout(() => {
-        const errors = this.#pendingErrors;
-        this.#pendingErrors = [];
-        for (const e of errors) this.#emit('error', e);
-      }, 0);
     }
   }
 
@@ -1012,7 +1127,9 @@ export class Hearth {
         this.#lastRevision = (r - flags) / 4;
         // Rewards waiting: one more call only then.
         if (flags >= 2) drainRewards(M, e, (reward) => this.#emit('reward', reward));
-        return flags % 2 === 0 ? 'recorded' : 'duplicate';
+        if (flags % 2 !== 0) return 'duplicate';
+        this.#remember(eventEntry(ev));
+        return 'recorded';
       }
       const err = e.lastError();
       throw new HearthError(err?.code ?? 'INTERNAL', err?.message ?? 'the event was rejected');
@@ -1179,17 +1296,71 @@ export class Hearth {
     return p;
   }
 
+  /** Whether saves may run: open (or in close()'s final save), writable, allowed. */
+  #canWrite() {
+    return (!this.#closed || this.#final) && this.#writable && !brokenModules.has(this.#M) && this.#storageAllowed();
+  }
+
   /**
-   * Writes the current snapshot to storage (when it changed, or always with
-   * `force`), then drops a tail the write made redundant.
+   * Runs `fn` holding the storage key's lock (Web Locks across tabs). A
+   * platform that refuses the lock (opaque origins) runs it unlocked.
+   * @template T
+   * @param {() => Promise<T>} fn
+   * @returns {Promise<T>}
+   */
+  async #locked(fn) {
+    let entered = false;
+    try {
+      return await this.#coord.exclusive(() => {
+        entered = true;
+        return fn();
+      });
+    } catch (e) {
+      if (entered) throw e;
+      return fn();
+    }
+  }
+
+  /**
+   * Saves under the lock: see #reconcile.
    * @param {boolean} force
    * @returns {Promise<boolean>} whether storage now holds the current state
    */
   async #writeNow(force) {
-    if (this.#closed || !this.#writable || brokenModules.has(this.#M) || !this.#storageAllowed()) return false;
+    if (!this.#canWrite()) return false;
+    return this.#locked(() => this.#reconcile(force));
+  }
+
+  /**
+   * The save protocol (docs/durability.md), run holding the lock: read what
+   * storage holds; if another tab wrote since this state was based on it,
+   * rebase (restore that, replay this tab's journal); then, when the state
+   * differs from storage (or with `force`), write it with ONE set() of the
+   * key and tell the other tabs.
+   * @param {boolean} force
+   * @returns {Promise<boolean>}
+   */
+  async #reconcile(force) {
+    if (!this.#canWrite()) return false;
+    const { adapter, key } = this.#opts;
+    if (this.#base !== null) {
+      /** @type {Uint8Array | null} */
+      let stored;
+      try {
+        const v = await adapter.get(key);
+        stored = v == null ? null : toBytes(v);
+        if (v != null && !stored) throw new HearthError('DATA_LOSS', `storage returned ${describe(v)} for '${key}', not bytes`);
+      } catch (e) {
+        this.#storageFailed(wrapStorageError(e, 'read'));
+        return false;
+      }
+      if (!this.#canWrite()) return false;
+      const tag = storedTag(stored);
+      if (tag !== this.#base) await this.#rebase(stored, tag);
+      if (!this.#canWrite()) return false;
+    }
     const revision = this.#refreshRevision();
     if (!force && revision === this.#savedRevision) return true;
-    const { adapter, key, tailStore } = this.#opts;
     let bytes;
     try {
       bytes = this.#M.exportState(this.#engine);
@@ -1197,45 +1368,184 @@ export class Hearth {
       this.#emit('error', fatal(this.#M, e));
       return false;
     }
+    const covered = this.#journal.length;
+    const tailSeq = this.#tailSeq;
     try {
       await adapter.set(key, bytes);
     } catch (e) {
       this.#storageFailed(wrapStorageError(e, 'write'));
       return false;
     }
-    this.#written(revision);
+    this.#committed(bytes, revision, covered, tailSeq);
     return true;
   }
 
   /**
-   * Storage now holds `revision`: drop a tail it made redundant, and leave
-   * memory-only mode if a write had failed before.
+   * Storage now holds `bytes` (this state at `revision`, which includes the
+   * first `covered` journal entries): advance the base, drop those entries,
+   * drop tails the write made redundant, tell the other tabs.
+   * @param {Uint8Array} bytes
    * @param {number} revision
+   * @param {number} covered
+   * @param {number} tailSeq #tailSeq when the snapshot was taken
    */
-  #written(revision) {
-    if (this.#closed) return;
-    this.#savedRevision = revision;
+  #committed(bytes, revision, covered, tailSeq) {
+    this.#base = storedTag(bytes);
+    this.#journal.splice(0, covered);
+    this.#tailCount = Math.max(0, this.#tailCount - covered);
+    this.#journalDropped = 0;
     const { key, tailStore } = this.#opts;
     if (tailStore) {
       try {
+        // Our own tail, unless a newer one was written after the snapshot.
+        if (tailSeq === this.#tailSeq) {
+          tailStore.removeItem(this.#tailKey);
+          this.#tailCount = 0;
+        }
+        // A tail of an older version of Hearth (one per key).
         const tail = tailStore.getItem(`${key}:tail`);
         if (tail !== null && snapshotRevisionOfTail(tail) <= BigInt(revision)) tailStore.removeItem(`${key}:tail`);
       } catch {
         // the next start folds it
       }
     }
-    if (this.#status === 'memory-only') {
-      this.#status = 'ready';
-      this.#statusReason = null;
+    this.#coord.post({ type: 'saved', tag: this.#base, from: this.#tailKey });
+    this.#written(revision);
+  }
+
+  /**
+   * Another tab wrote since this state was based on storage: take what it
+   * wrote and replay this tab's journal on top, so both tabs' events are kept
+   * and this tab converges to the shared state.
+   * @param {Uint8Array | null} stored
+   * @param {string} tag storedTag(stored)
+   */
+  async #rebase(stored, tag) {
+    const { adapter, key, tailStore } = this.#opts;
+    // The tail this tab wrote when hidden was folded in by another tab: its
+    // entries are in `stored` already.
+    if (this.#tailCount > 0) {
+      let gone = false;
+      try {
+        gone = tailStore?.getItem(this.#tailKey) === null;
+      } catch {
+        gone = false;
+      }
+      if (gone) this.#journal.splice(0, this.#tailCount);
     }
+    this.#tailCount = 0;
+    if (this.#journalDropped > 0) {
+      this.#emit(
+        'error',
+        new HearthError(
+          'DATA_LOSS',
+          `${this.#journalDropped} early events of this tab's unsaved journal (it keeps the last ${MAX_JOURNAL}) could not be replayed onto the state another tab saved`,
+        ),
+      );
+      this.#journalDropped = 0;
+    }
+    const M = this.#M;
+    const e = this.#engine;
+    let err;
+    try {
+      if (stored === null) {
+        M.erase(e); // erased by another tab: start over from nothing (consent stays)
+        err = null;
+      } else err = M.restoreState(e, stored);
+    } catch (x) {
+      this.#emit('error', fatal(M, x));
+      return;
+    }
+    if (err) {
+      // What is stored does not restore here (corrupt, or from a newer
+      // version of Hearth): keep this tab's state, keep the blob aside.
+      try {
+        if (stored) await adapter.set(`${key}:corrupt`, stored);
+      } catch {
+        // keeping the evidence is best-effort
+      }
+      this.#emit(
+        'error',
+        new HearthError(err.code, `the Hearth state saved under '${key}' by another tab could not be restored and was kept under '${key}:corrupt'; this tab's state replaces it: ${err.message}`),
+      );
+      this.#base = tag;
+      this.#savedRevision = NaN;
+      return;
+    }
+    this.#savedRevision = this.#refreshRevision();
+    if (this.#journal.length > 0) {
+      try {
+        replay(M, e, this.#journal, (events) => this.#packBatch(e, events), this.#nowMs());
+      } catch (x) {
+        this.#emit('error', fatal(M, x));
+      }
+    }
+    this.#base = tag;
+    this.#refreshRevision();
+    this.#emit('change', { revision: this.#lastRevision });
+  }
+
+  /** Packs normalized events into engine `e`'s buffer; returns the length. @param {any} e @param {any[]} events */
+  #packBatch(e, events) {
+    let capacity = 0;
+    for (const ev of events) capacity += packedSize(ev);
+    return this.#packerFor(e).pack(events, capacity);
+  }
+
+  /** Adds a journal entry; the journal keeps the last MAX_JOURNAL. @param {any} entry */
+  #remember(entry) {
+    const j = this.#journal;
+    j.push(entry);
+    if (j.length > MAX_JOURNAL + (MAX_JOURNAL >> 2)) {
+      const drop = j.length - MAX_JOURNAL;
+      j.splice(0, drop);
+      this.#journalDropped += drop;
+      this.#tailCount = Math.max(0, this.#tailCount - drop);
+    }
+  }
+
+  /** Another tab erased the user's data: so does this one. */
+  #eraseHere() {
+    if (this.#closed || brokenModules.has(this.#M)) return;
+    try {
+      this.#M.erase(this.#engine);
+    } catch (e) {
+      this.#emit('error', fatal(this.#M, e));
+      return;
+    }
+    this.#cancelTimer();
+    this.#journal = [];
+    this.#tailCount = 0;
+    this.#base = 'none';
+    this.#savedRevision = this.#refreshRevision();
+    try {
+      this.#opts.tailStore?.removeItem(this.#tailKey);
+    } catch {
+      // nothing to remove
+    }
+    this.#emit('change', { revision: this.#lastRevision });
+  }
+
+  /**
+   * Storage now holds `revision`: leave memory-only mode if a write had
+   * failed before.
+   * @param {number} revision
+   */
+  #written(revision) {
+    this.#savedRevision = revision;
+    if (this.#closed) return;
+    if (this.#status === 'memory-only') this.#setStatus('ready', null, null);
   }
 
   /**
    * The page is going away (or hidden, which on mobile may be the last
    * chance): write synchronously what can be written synchronously.
+   * @param {boolean} [direct] start the storage write now, not under the
+   *   lock (a consent revocation: it must reach the disk at once, and what it
+   *   overwrites must not be kept anyway)
    */
-  #flushOnHide() {
-    if (this.#closed || !this.#writable || brokenModules.has(this.#M) || !this.#storageAllowed()) return;
+  #flushOnHide(direct = false) {
+    if (this.#closed || !this.#canWrite()) return;
     this.#refreshRevision();
     if (!this.#isDirty()) return;
     this.#cancelTimer();
@@ -1248,14 +1558,25 @@ export class Hearth {
     }
     const revision = this.#lastRevision;
     if (tailStore) {
+      // This tab's tail: its snapshot, the stored state it is based on, and
+      // its journal (folded in by the next start, or by this tab's next save).
       try {
-        tailStore.setItem(`${key}:tail`, bytesToBase64(bytes));
+        tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base ?? 'adopt', snapshot: bytes, journal: this.#journal }));
+        this.#tailCount = this.#journal.length;
+        this.#tailSeq++;
       } catch (e) {
         this.#storageFailed(wrapStorageError(e, 'write the pagehide copy of'));
       }
     }
-    // Started directly, not queued behind another save: synchronous adapters
-    // (localStorage, memory) finish the write inside this call.
+    if (adapter.synchronous !== true && !direct) {
+      // Under the lock like every save; the tail covers a page that dies first.
+      this.#enqueueSave().catch(() => {});
+      return;
+    }
+    // Synchronous adapters (localStorage, memory): started directly, not
+    // queued behind the lock, so the write finishes inside this call.
+    const covered = this.#journal.length;
+    const tailSeq = this.#tailSeq;
     let p;
     try {
       p = adapter.set(key, bytes);
@@ -1263,7 +1584,7 @@ export class Hearth {
       p = Promise.reject(e);
     }
     const write = Promise.resolve(p).then(
-      () => this.#written(revision),
+      () => this.#committed(bytes, revision, covered, tailSeq),
       (e) => {
         if (!this.#closed) this.#storageFailed(wrapStorageError(e, 'write'));
       },
@@ -1290,14 +1611,16 @@ export class Hearth {
     if (this.#storageAllowed()) {
       this.#refreshRevision();
       this.#savedRevision = NaN; // force the write
-      this.#flushOnHide();
+      this.#flushOnHide(true);
       return this.#inflight;
     }
     const { adapter, key, tailStore } = this.#opts;
     const p = this.#inflight.then(async () => {
       try {
         tailStore?.removeItem(`${key}:tail`);
+        tailStore?.removeItem(this.#tailKey);
         await adapter.delete(key);
+        this.#base = 'none';
       } catch (e) {
         this.#storageFailed(wrapStorageError(e, 'erase'));
       }
@@ -1306,12 +1629,25 @@ export class Hearth {
     return p;
   }
 
+  /**
+   * status / statusReason, announced with a 'status' event when they change.
+   * @param {'restoring' | 'ready' | 'memory-only' | 'closed'} status
+   * @param {string | null} reason
+   * @param {string | null} code the HearthError code behind a 'memory-only'
+   */
+  #setStatus(status, reason, code) {
+    const changed = status !== this.#status || reason !== this.#statusReason;
+    this.#status = status;
+    this.#statusReason = reason;
+    this.#statusCode = code;
+    if (changed && status !== 'restoring' && status !== 'closed') this.#emit('status', { status, reason, code });
+  }
+
   /** @param {HearthError} err */
   #storageFailed(err) {
     if (this.#closed) return;
     const first = this.#status !== 'memory-only';
-    this.#status = 'memory-only';
-    this.#statusReason = err.message;
+    this.#setStatus('memory-only', err.message, err.code);
     if (first) this.#emit('error', err);
   }
 

@@ -1,0 +1,303 @@
+// Durability across crashes and tabs: the pieces of the save protocol that
+// js/internal/hearth.js drives (see docs/durability.md for the whole design).
+//
+//  - Coordinator: one exclusive lock per storage key (Web Locks across the
+//    tabs and workers of an origin; an in-process queue where the platform
+//    has none) and a BroadcastChannel on which a tab announces that it wrote
+//    or erased the stored state, so the others catch up.
+//  - Journal: the events (and pick feedback) this instance applied since the
+//    stored state it is based on. A save that finds the stored state moved on
+//    (another tab saved) rebases: it restores the stored snapshot and replays
+//    the journal on top, so no tab's events are lost and every tab ends up
+//    with the state storage holds.
+//  - Tails: what a page writes synchronously to localStorage when it is
+//    hidden or unloads, one key per tab (`<key>:tail:<tab>`): its snapshot,
+//    the revision of the stored state it was based on, and its journal. The
+//    next start (or the tab's own next save) folds them in.
+//
+// Every save commits with ONE write of one key (the adapter's set()), so a
+// crash at any point leaves storage holding the old or the new snapshot.
+
+import { base64ToBytes, bytesToBase64 } from '../storage/base64.js';
+
+/** Journal entries kept at most; beyond, the oldest are dropped and the
+ * next rebase can no longer replay them (reported through 'error'). */
+export const MAX_JOURNAL = 100_000;
+
+const TAIL_PREFIX = 'H2:';
+
+/**
+ * The revision stored in a snapshot header (u64 LE at byte 16), or -1n when
+ * the blob does not even look like a snapshot.
+ * @param {Uint8Array} bytes
+ * @returns {bigint}
+ */
+export function snapshotRevision(bytes) {
+  if (bytes.length < 24 || bytes[0] !== 0x48 || bytes[1] !== 0x52 || bytes[2] !== 0x54 || bytes[3] !== 0x48) return -1n;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(16, true);
+}
+
+/**
+ * A tag for "what storage holds": 'none', or 'r<revision>' of its snapshot
+ * ('x' for bytes that are not a snapshot). Revisions only grow across tabs
+ * because every save is based on the stored state (see docs/durability.md).
+ * @param {Uint8Array | null} bytes
+ */
+export function storedTag(bytes) {
+  if (bytes === null) return 'none';
+  const r = snapshotRevision(bytes);
+  return r < 0n ? 'x' : `r${r}`;
+}
+
+/** A random id for this tab's tail key (not an identifier of the user). */
+export function newTabId(random = Math.random) {
+  let s = '';
+  for (let i = 0; i < 3; i++) s += Math.floor(random() * 2 ** 32).toString(36);
+  return s;
+}
+
+// ---- journal entries (JSON-safe) ----------------------------------------------
+
+/**
+ * A journal entry of a normalized event (the object track() packs).
+ * @param {any} ev
+ */
+export function eventEntry(ev) {
+  return { k: 'e', ev };
+}
+
+/** @param {string} item @param {string} slot @param {string} outcome @param {number} now */
+export function feedbackEntry(item, slot, outcome, now) {
+  return { k: 'f', item, slot, outcome, now };
+}
+
+/** @param {any[]} entries */
+function entriesToJSON(entries) {
+  // NaN (an event without value) is not JSON: stored as null.
+  return entries.map((x) => (x.k === 'e' ? { k: 'e', ev: { ...x.ev, value: Number.isNaN(x.ev.value) ? null : x.ev.value } } : x));
+}
+
+/** @param {unknown} list @returns {any[]} */
+function entriesFromJSON(list) {
+  if (!Array.isArray(list)) return [];
+  const out = [];
+  for (const x of list) {
+    if (x?.k === 'e' && x.ev && typeof x.ev === 'object') {
+      const ev = x.ev;
+      if (typeof ev.type !== 'string' || typeof ev.ts !== 'number') continue;
+      out.push({
+        k: 'e',
+        ev: {
+          type: ev.type,
+          item: String(ev.item ?? ''),
+          id: String(ev.id ?? ''),
+          ts: ev.ts,
+          now: typeof ev.now === 'number' ? ev.now : ev.ts,
+          query: String(ev.query ?? ''),
+          value: typeof ev.value === 'number' ? ev.value : NaN,
+          quantity: typeof ev.quantity === 'number' ? ev.quantity : 1,
+          deal: ev.deal === true,
+          tz: Number.isInteger(ev.tz) ? ev.tz : 0,
+          contextJson: String(ev.contextJson ?? ''),
+        },
+      });
+    } else if (x?.k === 'f' && typeof x.item === 'string' && typeof x.slot === 'string' && typeof x.outcome === 'string') {
+      out.push({ k: 'f', item: x.item, slot: x.slot, outcome: x.outcome, now: Number(x.now) || 0 });
+    }
+  }
+  return out;
+}
+
+// ---- tails ----------------------------------------------------------------------
+
+/**
+ * @param {{ base: string, snapshot: Uint8Array, journal: any[] }} tail
+ * @returns {string}
+ */
+export function encodeTail(tail) {
+  return TAIL_PREFIX + JSON.stringify({ v: 2, base: tail.base, snapshot: bytesToBase64(tail.snapshot), journal: entriesToJSON(tail.journal) });
+}
+
+/**
+ * A tail as found in localStorage: the current format, or the earlier one
+ * (the base64 snapshot alone, under `<key>:tail`).
+ * @param {string} text
+ * @returns {{ legacy: boolean, base: string | null, snapshot: Uint8Array | null, journal: any[], bad: boolean }}
+ */
+export function decodeTail(text) {
+  if (text.startsWith(TAIL_PREFIX)) {
+    try {
+      const o = JSON.parse(text.slice(TAIL_PREFIX.length));
+      return {
+        legacy: false,
+        base: typeof o.base === 'string' ? o.base : null,
+        snapshot: typeof o.snapshot === 'string' ? base64ToBytes(o.snapshot) : null,
+        journal: entriesFromJSON(o.journal),
+        bad: false,
+      };
+    } catch {
+      return { legacy: false, base: null, snapshot: null, journal: [], bad: true };
+    }
+  }
+  let snapshot;
+  try {
+    snapshot = base64ToBytes(text);
+  } catch {
+    snapshot = new TextEncoder().encode(text); // kept as found; it restores as corrupt
+  }
+  return { legacy: true, base: null, snapshot, journal: [], bad: false };
+}
+
+/**
+ * The tail keys of `key` in a Storage: the legacy `<key>:tail` and every
+ * `<key>:tail:<tab>`.
+ * @param {Storage} ls
+ * @param {string} key
+ * @returns {string[]}
+ */
+export function tailKeys(ls, key) {
+  const out = [];
+  const legacy = `${key}:tail`;
+  if (ls.getItem(legacy) !== null) out.push(legacy);
+  const prefix = `${key}:tail:`;
+  const n = typeof ls.length === 'number' ? ls.length : 0;
+  if (typeof ls.key === 'function') {
+    for (let i = 0; i < n; i++) {
+      const k = ls.key(i);
+      if (k !== null && k.startsWith(prefix)) out.push(k);
+    }
+  } else if (/** @type {any} */ (ls).map instanceof Map) {
+    // test doubles that keep a Map (tests/js/helpers/fake.js)
+    for (const k of /** @type {any} */ (ls).map.keys()) if (k.startsWith(prefix)) out.push(k);
+  }
+  return out;
+}
+
+// ---- replay -----------------------------------------------------------------------
+
+/**
+ * Applies journal entries to an engine, in order, without announcing
+ * rewards (the tab that tracked them already did).
+ * @param {any} M the module
+ * @param {any} engine
+ * @param {any[]} entries
+ * @param {(events: any[]) => number} packBatch packs events into the engine's buffer, returns the length
+ * @param {number} now
+ * @returns {{ events: number, feedback: number }}
+ */
+export function replay(M, engine, entries, packBatch, now) {
+  let events = 0;
+  let feedback = 0;
+  /** @type {any[]} */
+  let run = [];
+  const flush = () => {
+    if (run.length === 0) return;
+    for (let i = 0; i < run.length; i += 50_000) {
+      const chunk = run.slice(i, i + 50_000);
+      const r = M.trackPackedBatch(engine, packBatch(chunk), now);
+      if (r && !r.error) events += r.recorded;
+    }
+    run = [];
+    M.gameTakeRewards?.(engine);
+  };
+  for (const x of entries) {
+    if (x.k === 'e') run.push(x.ev);
+    else if (x.k === 'f') {
+      flush();
+      // An item gone from the catalog since is simply not replayed.
+      if (!M.feedback(engine, x.item, x.slot, x.outcome, x.now)) feedback++;
+    }
+  }
+  flush();
+  return { events, feedback };
+}
+
+// ---- coordination ---------------------------------------------------------------
+
+/** In-process exclusive queues, for platforms without Web Locks. */
+const localQueues = new Map();
+
+/**
+ * @param {string} name
+ * @param {() => Promise<any>} fn
+ */
+function localExclusive(name, fn) {
+  const prev = localQueues.get(name) ?? Promise.resolve();
+  const run = prev.then(fn, fn);
+  const tail = run.then(
+    () => {},
+    () => {},
+  );
+  localQueues.set(name, tail);
+  tail.then(() => {
+    if (localQueues.get(name) === tail) localQueues.delete(name);
+  });
+  return run;
+}
+
+/**
+ * The lock and the channel of one storage key.
+ * @param {string} key
+ * @param {{ locks?: any, BroadcastChannel?: any }} platform
+ */
+export function createCoordinator(key, platform) {
+  const name = `hearth:${key}`;
+  const locks = platform.locks && typeof platform.locks.request === 'function' ? platform.locks : null;
+  /** @type {any} */
+  let channel = null;
+  if (typeof platform.BroadcastChannel === 'function') {
+    try {
+      channel = new platform.BroadcastChannel(name);
+      channel.unref?.(); // a Node process must not stay alive for it
+    } catch {
+      channel = null;
+    }
+  }
+  /** @type {((msg: any) => void) | null} */
+  let listener = null;
+  if (channel) {
+    channel.onmessage = (/** @type {MessageEvent} */ ev) => {
+      try {
+        listener?.(ev.data);
+      } catch {
+        // a listener failure is the listener's business
+      }
+    };
+  }
+  return {
+    /** 'web-locks' | 'in-process' */
+    lockKind: locks ? 'web-locks' : 'in-process',
+    hasChannel: channel !== null,
+    /**
+     * Runs `fn` holding the exclusive lock of this key.
+     * @template T
+     * @param {() => Promise<T>} fn
+     * @returns {Promise<T>}
+     */
+    exclusive(fn) {
+      if (locks) return locks.request(name, { mode: 'exclusive' }, fn);
+      return localExclusive(name, fn);
+    },
+    /** @param {any} msg */
+    post(msg) {
+      try {
+        channel?.postMessage(msg);
+      } catch {
+        // a closed channel: nobody to tell
+      }
+    },
+    /** @param {(msg: any) => void} fn */
+    listen(fn) {
+      listener = fn;
+    },
+    close() {
+      listener = null;
+      try {
+        channel?.close();
+      } catch {
+        // already closed
+      }
+      channel = null;
+    },
+  };
+}
