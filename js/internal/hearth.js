@@ -18,7 +18,8 @@ import { SyncClient, createPrivacyApi, normalizeSyncOptions } from './sync.js';
 import { EventPacker, packedSize } from './packed.js';
 import { createGame, drainRewards, eventContext, timeZoneOption } from './game.js';
 import {
-  MAX_JOURNAL, createCoordinator, decodeTail, encodeTail, eventEntry, feedbackEntry, newTabId, replay, snapshotRevision, storedTag, tailKeys,
+  MAX_JOURNAL, createCoordinator, decodeTail, encodeTail, eventEntry, feedbackEntry, foldedTails, newTabId, replay, snapshotRevision, storedTag,
+  tailKeys, textHash, writeFoldMarker,
 } from './persist.js';
 
 export { snapshotRevision };
@@ -397,7 +398,10 @@ export class Hearth {
   #journalDropped = 0;
   /** This tab's tail key (`<key>:tail:<tab>`). */ #tailKey = '';
   /** Journal entries the tail this tab last wrote holds (0: none). */ #tailCount = 0;
-  #tailSeq = 0;
+  /** Tails of other pages adopted at start (key → text), removed once saved. */
+  /** @type {Map<string, string>} */ #adopted = new Map();
+  /** Their entries, until catalog.load() lets them replay. @type {any[]} */ #deferred = [];
+  #adoptedReady = false;
   // Page events never throw at the host page: failures go to 'error'.
   #onPageHide = () => {
     try {
@@ -781,12 +785,15 @@ export class Hearth {
     const { adapter, key, tailStore } = this.#opts;
     this.#journal = [];
     this.#tailCount = 0;
+    this.#deferred = [];
     // Let any write already under way land first, or it would bring the old state back.
     await this.#inflight;
     await this.#locked(async () => {
       try {
         tailStore?.removeItem(`${key}:tail`);
         tailStore?.removeItem(this.#tailKey);
+        for (const k of this.#adopted.keys()) tailStore?.removeItem(k);
+        this.#adopted.clear();
       } catch {
         // a tail we cannot remove is also one we could not have written
       }
@@ -952,11 +959,14 @@ export class Hearth {
     const tabTails = [];
     if (tailStore) {
       try {
+        // Tails a save already folded in (it crashed before removing them).
+        const already = foldedTails(tailStore, key, storedTag(mainBytes));
         for (const k of tailKeys(tailStore, key)) {
           const text = tailStore.getItem(k);
           if (text === null) continue;
           hadTail = true;
           tailTexts.set(k, text);
+          if (already.get(k) === textHash(text)) continue;
           const tail = decodeTail(text);
           if (tail.legacy) candidates.push({ bytes: /** @type {Uint8Array} */ (tail.snapshot), from: 'tail' });
           else tabTails.push({ k, tail });
@@ -1026,9 +1036,12 @@ export class Hearth {
           continue;
         }
       }
-      if (tail.journal.length > 0) {
-        this.#call((M, e) => replay(M, e, tail.journal, (events) => this.#packBatch(e, events), this.#nowMs()));
-      }
+      // Its events need the catalog, which the host loads after start: they
+      // wait for catalog.load() (#replayAdopted), and the tail stays until
+      // a save includes them.
+      tailTexts.delete(k);
+      this.#adopted.set(k, /** @type {string} */ (tailStore?.getItem(k)));
+      for (const x of tail.journal) this.#deferred.push({ ...x, t: k });
     }
     this.#refreshRevision();
     this.#base = mainTag;
@@ -1056,15 +1069,14 @@ export class Hearth {
         // Fold: storage now gets the state we run with (one write), then the
         // tails go (even a newer one: it was read, and restored or set aside;
         // one rewritten meanwhile by its live tab stays).
-        if ((await this.#reconcile(true)) && hadTail) {
-          try {
-            for (const [k, text] of tailTexts) if (tailStore?.getItem(k) === text) tailStore.removeItem(k);
-          } catch {
-            // folded again next time
-          }
-        }
+        await this.#reconcile(true, tailTexts); // removes the tails once written
       } else {
         this.#savedRevision = this.#lastRevision;
+        try {
+          if (tailStore?.getItem(`${key}:folded`) != null) tailStore.removeItem(`${key}:folded`); // a stale marker
+        } catch {
+          // harmless: a marker only counts when its tag matches
+        }
       }
     }
   }
@@ -1171,11 +1183,32 @@ export class Hearth {
       else if (input !== null && typeof input === 'object') bytes = encoder.encode(JSON.stringify(input));
       else throw invalidArgument('catalog.load(input): input must be JSON text, bytes (Uint8Array / ArrayBuffer) or a parsed array');
     }
-    return this.#call((M, e) => {
+    const result = this.#call((M, e) => {
       const r = M.loadCatalog(e, bytes, replace);
       if (r.error) throw new HearthError(r.error.code, `catalog.load(): ${r.error.message}`);
       return { items: r.loaded, rejected: r.rejected, size: r.size };
     });
+    if (this.#deferred.length > 0) this.#replayAdopted();
+    return result;
+  }
+
+  /**
+   * Replays the journals of tails adopted at start (pages that went away
+   * before their save landed, based on an older stored state) once there is
+   * a catalog to resolve their items; the next save folds them in.
+   */
+  #replayAdopted() {
+    const entries = this.#deferred;
+    this.#deferred = [];
+    const before = this.#lastRevision;
+    try {
+      this.#call((M, e) => replay(M, e, entries, (events) => this.#packBatch(e, events), this.#nowMs()));
+    } catch (e) {
+      this.#emit('error', e);
+    }
+    for (const x of entries) this.#remember(x);
+    this.#adoptedReady = true;
+    if (this.#refreshRevision() !== before) this.#changed();
   }
 
   /**
@@ -1338,9 +1371,10 @@ export class Hearth {
    * differs from storage (or with `force`), write it with ONE set() of the
    * key and tell the other tabs.
    * @param {boolean} force
+   * @param {Map<string, string> | null} [fold] tails (key → text) the state includes (start-up fold)
    * @returns {Promise<boolean>}
    */
-  async #reconcile(force) {
+  async #reconcile(force, fold = null) {
     if (!this.#canWrite()) return false;
     const { adapter, key } = this.#opts;
     if (this.#base !== null) {
@@ -1369,15 +1403,39 @@ export class Hearth {
       return false;
     }
     const covered = this.#journal.length;
-    const tailSeq = this.#tailSeq;
+    const folding = this.#markFold(bytes, fold);
     try {
       await adapter.set(key, bytes);
     } catch (e) {
       this.#storageFailed(wrapStorageError(e, 'write'));
       return false;
     }
-    this.#committed(bytes, revision, covered, tailSeq);
+    this.#committed(bytes, revision, covered, folding);
     return true;
+  }
+
+  /**
+   * Before a write that includes tails (this tab's own, or those a start-up
+   * folds): the fold marker (persist.js), so that a crash between the write
+   * and the tails' removal never replays them twice.
+   * @param {Uint8Array} bytes what is about to be written
+   * @param {Map<string, string> | null} fold
+   * @returns {Map<string, string>} the tails to remove once the write landed
+   */
+  #markFold(bytes, fold) {
+    const { key, tailStore } = this.#opts;
+    const tails = new Map(fold ?? []);
+    if (this.#adoptedReady) for (const [k, text] of this.#adopted) tails.set(k, text);
+    if (!tailStore) return tails;
+    try {
+      const own = tailStore.getItem(this.#tailKey);
+      if (own !== null) tails.set(this.#tailKey, own);
+      if (tails.size > 0) writeFoldMarker(tailStore, key, storedTag(bytes), tails);
+    } catch {
+      // No marker: a crash right after the write would replay these tails
+      // once more (events with ids are still deduplicated).
+    }
+    return tails;
   }
 
   /**
@@ -1387,9 +1445,9 @@ export class Hearth {
    * @param {Uint8Array} bytes
    * @param {number} revision
    * @param {number} covered
-   * @param {number} tailSeq #tailSeq when the snapshot was taken
+   * @param {Map<string, string>} folding tails (key → text) the write includes
    */
-  #committed(bytes, revision, covered, tailSeq) {
+  #committed(bytes, revision, covered, folding) {
     this.#base = storedTag(bytes);
     this.#journal.splice(0, covered);
     this.#tailCount = Math.max(0, this.#tailCount - covered);
@@ -1397,11 +1455,16 @@ export class Hearth {
     const { key, tailStore } = this.#opts;
     if (tailStore) {
       try {
-        // Our own tail, unless a newer one was written after the snapshot.
-        if (tailSeq === this.#tailSeq) {
-          tailStore.removeItem(this.#tailKey);
-          this.#tailCount = 0;
+        // The tails the write includes, unless rewritten since (a newer
+        // tail of a live tab), then the marker.
+        for (const [k, text] of folding) {
+          if (tailStore.getItem(k) !== text) continue;
+          tailStore.removeItem(k);
+          if (k === this.#tailKey) this.#tailCount = 0;
         }
+        for (const k of folding.keys()) this.#adopted.delete(k);
+        if (this.#adopted.size === 0) this.#adoptedReady = false;
+        if (folding.size > 0) tailStore.removeItem(`${key}:folded`);
         // A tail of an older version of Hearth (one per key).
         const tail = tailStore.getItem(`${key}:tail`);
         if (tail !== null && snapshotRevisionOfTail(tail) <= BigInt(revision)) tailStore.removeItem(`${key}:tail`);
@@ -1434,6 +1497,21 @@ export class Hearth {
       if (gone) this.#journal.splice(0, this.#tailCount);
     }
     this.#tailCount = 0;
+    // Adopted tails another tab folded in meanwhile: their entries are in `stored`.
+    if (this.#adopted.size > 0 && tailStore) {
+      /** @type {Set<string>} */
+      const gone = new Set();
+      try {
+        for (const [k, text] of this.#adopted) if (tailStore.getItem(k) !== text) gone.add(k);
+      } catch {
+        // keep them: ids deduplicate
+      }
+      if (gone.size > 0) {
+        this.#journal = this.#journal.filter((x) => !gone.has(x.t));
+        this.#deferred = this.#deferred.filter((x) => !gone.has(x.t));
+        for (const k of gone) this.#adopted.delete(k);
+      }
+    }
     if (this.#journalDropped > 0) {
       this.#emit(
         'error',
@@ -1515,6 +1593,7 @@ export class Hearth {
     }
     this.#cancelTimer();
     this.#journal = [];
+    this.#deferred = [];
     this.#tailCount = 0;
     this.#base = 'none';
     this.#savedRevision = this.#refreshRevision();
@@ -1563,7 +1642,6 @@ export class Hearth {
       try {
         tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base ?? 'adopt', snapshot: bytes, journal: this.#journal }));
         this.#tailCount = this.#journal.length;
-        this.#tailSeq++;
       } catch (e) {
         this.#storageFailed(wrapStorageError(e, 'write the pagehide copy of'));
       }
@@ -1576,7 +1654,7 @@ export class Hearth {
     // Synchronous adapters (localStorage, memory): started directly, not
     // queued behind the lock, so the write finishes inside this call.
     const covered = this.#journal.length;
-    const tailSeq = this.#tailSeq;
+    const folding = this.#markFold(bytes, null);
     let p;
     try {
       p = adapter.set(key, bytes);
@@ -1584,7 +1662,7 @@ export class Hearth {
       p = Promise.reject(e);
     }
     const write = Promise.resolve(p).then(
-      () => this.#committed(bytes, revision, covered, tailSeq),
+      () => this.#committed(bytes, revision, covered, folding),
       (e) => {
         if (!this.#closed) this.#storageFailed(wrapStorageError(e, 'write'));
       },

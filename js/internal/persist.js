@@ -301,3 +301,52 @@ export function createCoordinator(key, platform) {
     },
   };
 }
+
+// ---- the fold marker ---------------------------------------------------------------
+//
+// Folding tails into storage is two steps (write the key, then remove the
+// tails); a crash between them would replay the tails' journals again on the
+// next start. So before the write, `<key>:folded` records which tails (by
+// their text's hash) the new stored state includes, and the storedTag() that
+// state will have: at start, a marker whose tag matches what is stored means
+// those tails are already in it; any other marker is stale (the write never
+// landed) and ignored.
+
+/** FNV-1a 32 of a string's UTF-16 code units, as hex. @param {string} text */
+export function textHash(text) {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `${text.length.toString(36)}-${h.toString(16)}`;
+}
+
+/**
+ * @param {Storage} ls
+ * @param {string} key
+ * @param {string} tag the storedTag() of the state about to be written
+ * @param {Map<string, string>} tails key → text of the tails it includes
+ */
+export function writeFoldMarker(ls, key, tag, tails) {
+  ls.setItem(`${key}:folded`, JSON.stringify({ tag, tails: [...tails].map(([k, text]) => [k, textHash(text)]) }));
+}
+
+/**
+ * The tails the stored state (tagged `tag`) already includes, by key → hash.
+ * @param {Storage} ls
+ * @param {string} key
+ * @param {string} tag
+ * @returns {Map<string, string>}
+ */
+export function foldedTails(ls, key, tag) {
+  try {
+    const text = ls.getItem(`${key}:folded`);
+    if (text === null) return new Map();
+    const o = JSON.parse(text);
+    if (o?.tag !== tag || !Array.isArray(o.tails)) return new Map();
+    return new Map(o.tails.filter((/** @type {any} */ x) => Array.isArray(x) && typeof x[0] === 'string' && typeof x[1] === 'string'));
+  } catch {
+    return new Map();
+  }
+}
