@@ -383,8 +383,8 @@ export class Hearth {
   #lastRevision = 0;
   /** @type {unknown} */ #timer = null;
   /** @type {number | null} */ #firstDirtyAt = null;
-  /** @type {Promise<void>} */ #inflight = Promise.resolve();
-  /** @type {Promise<void> | null} */ #queued = null;
+  /** @type {Promise<unknown>} */ #inflight = Promise.resolve();
+  /** @type {Promise<boolean> | null} */ #queued = null;
   /** @type {Map<string, Set<Function>>} */ #listeners = new Map();
   /** @type {HearthError[]} */ #pendingErrors = [];
   /** @type {SyncClient} */ #sync;
@@ -1051,6 +1051,7 @@ export class Hearth {
       this.#writable = false;
       this.#status = 'memory-only';
       this.#statusReason = readError.message;
+      this.#statusCode = readError.code;
       this.#pendingErrors.push(readError);
     } else {
       this.#status = 'ready';
@@ -1306,7 +1307,8 @@ export class Hearth {
     this.#timer = this.#env.setTimeout(() => {
       this.#timer = null;
       this.#firstDirtyAt = null;
-      if (!this.#closed) this.#enqueueSave();
+      // An autosave never rejects at the host page: failures go to status / 'error'.
+      if (!this.#closed) this.#enqueueSave().catch((e) => this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e)));
     }, Math.max(0, due - t));
   }
 
@@ -1316,12 +1318,15 @@ export class Hearth {
     this.#firstDirtyAt = null;
   }
 
-  /** Saves run one after another; a save asked for while one is waiting joins it. */
+  /**
+   * Saves run one after another; a save asked for while one is waiting joins it.
+   * @returns {Promise<boolean>} whether storage holds the state (as of that save)
+   */
   #enqueueSave() {
     if (this.#queued) return this.#queued;
     const run = async () => {
       this.#queued = null;
-      await this.#writeNow(false);
+      return this.#writeNow(false);
     };
     const p = this.#inflight.then(run, run);
     this.#queued = p;
