@@ -1395,7 +1395,14 @@ export class Hearth {
       }
       if (!this.#canWrite()) return false;
       const tag = storedTag(stored);
-      if (tag !== this.#base) await this.#rebase(stored, tag);
+      if (tag !== this.#base) {
+        if (stored === null) {
+          // Gone without an 'erased' message from a tab (evicted under storage
+          // pressure, cleared, a deleted database): write this state back.
+          this.#base = 'none';
+          this.#savedRevision = NaN;
+        } else await this.#rebase(stored, tag);
+      }
       if (!this.#canWrite()) return false;
     }
     const revision = this.#refreshRevision();
@@ -1485,7 +1492,7 @@ export class Hearth {
    * Another tab wrote since this state was based on storage: take what it
    * wrote and replay this tab's journal on top, so both tabs' events are kept
    * and this tab converges to the shared state.
-   * @param {Uint8Array | null} stored
+   * @param {Uint8Array} stored
    * @param {string} tag storedTag(stored)
    */
   async #rebase(stored, tag) {
@@ -1531,10 +1538,7 @@ export class Hearth {
     const e = this.#engine;
     let err;
     try {
-      if (stored === null) {
-        M.erase(e); // erased by another tab: start over from nothing (consent stays)
-        err = null;
-      } else err = M.restoreState(e, stored);
+      err = M.restoreState(e, stored);
     } catch (x) {
       this.#emit('error', fatal(M, x));
       return;
@@ -1543,7 +1547,7 @@ export class Hearth {
       // What is stored does not restore here (corrupt, or from a newer
       // version of Hearth): keep this tab's state, keep the blob aside.
       try {
-        if (stored) await adapter.set(`${key}:corrupt`, stored);
+        await adapter.set(`${key}:corrupt`, stored);
       } catch {
         // keeping the evidence is best-effort
       }
