@@ -402,6 +402,8 @@ export class Hearth {
   /** @type {Map<string, string>} */ #adopted = new Map();
   /** Their entries, until catalog.load() lets them replay. @type {any[]} */ #deferred = [];
   #adoptedReady = false;
+  /** The save under way: the tag it leaves and the journal entries it holds. */
+  /** @type {{ tag: string, covered: number } | null} */ #writing = null;
   // Page events never throw at the host page: failures go to 'error'.
   #onPageHide = () => {
     try {
@@ -1019,6 +1021,13 @@ export class Hearth {
     const mainTag = storedTag(mainBytes);
     const legacyWon = restored && order.find((c) => !bad.some((b) => b.i === c.i))?.from === 'tail';
     let superseded = legacyWon;
+    for (const { k, tail } of tabTails) {
+      // Written while a save was under way, which landed: based on that save.
+      if (tail.writing && tail.writing.tag === mainTag && tail.base !== mainTag) {
+        tail.base = mainTag;
+        tail.journal = tail.journal.slice(tail.writing.covered);
+      }
+    }
     tabTails.sort((a, b) => Number(b.tail.base === mainTag) - Number(a.tail.base === mainTag));
     for (const { k, tail } of tabTails) {
       if (tail.bad) {
@@ -1416,11 +1425,14 @@ export class Hearth {
     }
     const covered = this.#journal.length;
     const folding = this.#markFold(bytes, fold);
+    this.#writing = { tag: storedTag(bytes), covered };
     try {
       await adapter.set(key, bytes);
     } catch (e) {
       this.#storageFailed(wrapStorageError(e, 'write'));
       return false;
+    } finally {
+      this.#writing = null;
     }
     this.#committed(bytes, revision, covered, folding);
     return true;
@@ -1476,6 +1488,13 @@ export class Hearth {
         }
         for (const k of folding.keys()) this.#adopted.delete(k);
         if (this.#adopted.size === 0) this.#adoptedReady = false;
+        // A tail this tab wrote while the write was under way (pagehide during
+        // a save) is based on the old state: rebase it on the new one, so a
+        // later fold never replays what this write holds.
+        if (tailStore.getItem(this.#tailKey) !== null && !folding.has(this.#tailKey)) {
+          tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base, snapshot: this.#M.exportState(this.#engine), journal: this.#journal }));
+          this.#tailCount = this.#journal.length;
+        }
         if (folding.size > 0) tailStore.removeItem(`${key}:folded`);
         // A tail of an older version of Hearth (one per key).
         const tail = tailStore.getItem(`${key}:tail`);
@@ -1649,7 +1668,7 @@ export class Hearth {
       // This tab's tail: its snapshot, the stored state it is based on, and
       // its journal (folded in by the next start, or by this tab's next save).
       try {
-        tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base ?? 'adopt', snapshot: bytes, journal: this.#journal }));
+        tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base ?? 'adopt', snapshot: bytes, journal: this.#journal, writing: this.#writing }));
         this.#tailCount = this.#journal.length;
       } catch (e) {
         this.#storageFailed(wrapStorageError(e, 'write the pagehide copy of'));

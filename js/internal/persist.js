@@ -111,28 +111,36 @@ function entriesFromJSON(list) {
 // ---- tails ----------------------------------------------------------------------
 
 /**
- * @param {{ base: string, snapshot: Uint8Array, journal: any[] }} tail
+ * `writing`: the save under way when the tail was written (the storedTag it
+ * will leave and how many journal entries it holds): if storage turns out to
+ * hold it, the tail is based on it and those entries are not replayed.
+ * @param {{ base: string, snapshot: Uint8Array, journal: any[], writing?: { tag: string, covered: number } | null }} tail
  * @returns {string}
  */
 export function encodeTail(tail) {
-  return TAIL_PREFIX + JSON.stringify({ v: 2, base: tail.base, snapshot: bytesToBase64(tail.snapshot), journal: entriesToJSON(tail.journal) });
+  return (
+    TAIL_PREFIX +
+    JSON.stringify({ v: 2, base: tail.base, snapshot: bytesToBase64(tail.snapshot), journal: entriesToJSON(tail.journal), writing: tail.writing ?? null })
+  );
 }
 
 /**
  * A tail as found in localStorage: the current format, or the earlier one
  * (the base64 snapshot alone, under `<key>:tail`).
  * @param {string} text
- * @returns {{ legacy: boolean, base: string | null, snapshot: Uint8Array | null, journal: any[], bad: boolean }}
+ * @returns {{ legacy: boolean, base: string | null, snapshot: Uint8Array | null, journal: any[], writing?: { tag: string, covered: number } | null, bad: boolean }}
  */
 export function decodeTail(text) {
   if (text.startsWith(TAIL_PREFIX)) {
     try {
       const o = JSON.parse(text.slice(TAIL_PREFIX.length));
+      const w = o.writing;
       return {
         legacy: false,
         base: typeof o.base === 'string' ? o.base : null,
         snapshot: typeof o.snapshot === 'string' ? base64ToBytes(o.snapshot) : null,
         journal: entriesFromJSON(o.journal),
+        writing: w && typeof w.tag === 'string' && Number.isInteger(w.covered) && w.covered >= 0 ? { tag: w.tag, covered: w.covered } : null,
         bad: false,
       };
     } catch {

@@ -34,10 +34,10 @@ let keySeq = 0;
  * @param {ReturnType<typeof newDisk>} disk
  * @param {ReturnType<typeof faultPlan>} plan
  */
-async function openTab(disk, plan, { key, synchronous = false, now = T0 } = {}) {
+async function openTab(disk, plan, { key, synchronous = false, now = T0, beforeSet } = {}) {
   const M = await rawModule();
   const fake = fakeEnv({ localStorage: faultyLocalStorage(disk, plan) });
-  const storage = faultyStorage(disk, plan, { synchronous });
+  const storage = faultyStorage(disk, plan, { synchronous, beforeSet });
   const hearth = await createHearthWith(async () => M, { storage, key, now: () => now, seed: 7, autosave: 0 }, fake.env);
   hearth.catalog.load(CAT);
   return { hearth, fake };
@@ -167,6 +167,32 @@ describe('a crash at any write of a save leaves the old or the new state', () =>
     assert.match(r.trace[0], new RegExp(`^setItem ${key}:tail:`));
     assert.equal(r.trace[2], `set ${key}`);
     assert.ok(r.outcomes.new > r.outcomes.old, 'once the tail is written, a restart has the new state');
+  });
+
+  test('pagehide while a save is being written (the tail records the save under way)', async () => {
+    const key = `during${keySeq++}`;
+    const disk0 = await savedDisk(key);
+    const r = await crashEverywhere(
+      key,
+      disk0,
+      async (disk, plan) => {
+        let tab;
+        let fired = false;
+        tab = await openTab(disk, plan, {
+          key,
+          beforeSet: () => {
+            if (fired) return;
+            fired = true;
+            tab.hearth.trackMany(events('late', 7));
+            tab.fake.target.dispatchEvent(new Event('pagehide'));
+          },
+        });
+        tab.hearth.trackMany(events('new', 30));
+        await tab.hearth.save();
+      },
+      { oldEvents: 20, newEvents: 57 },
+    );
+    assert.ok(r.outcomes.between === 0, JSON.stringify(r.outcomes));
   });
 
   test('pagehide with a synchronous adapter (direct write)', async () => {

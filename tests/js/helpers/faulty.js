@@ -62,9 +62,10 @@ export function faultPlan({ crashAt = Infinity, mode = 'throw' } = {}) {
  * The storage adapter over `disk.store`.
  * @param {ReturnType<typeof newDisk>} disk
  * @param {ReturnType<typeof faultPlan>} plan
- * @param {{ synchronous?: boolean }} [options]
+ * @param {{ synchronous?: boolean, beforeSet?: (key: string) => void }} [options]
+ *   beforeSet: called as a write starts, before it lands (to act "during" it)
  */
-export function faultyStorage(disk, plan, { synchronous = false } = {}) {
+export function faultyStorage(disk, plan, { synchronous = false, beforeSet } = {}) {
   return {
     kind: 'faulty',
     synchronous,
@@ -74,6 +75,8 @@ export function faultyStorage(disk, plan, { synchronous = false } = {}) {
       return v ? v.slice() : null;
     },
     async set(key, bytes) {
+      beforeSet?.(key);
+      await null;
       if (plan.write(`set ${key}`)) disk.store.set(key, Uint8Array.from(bytes));
     },
     async delete(key) {
