@@ -446,7 +446,8 @@ export class Hearth {
     this.#engine = engine;
     this.#opts = opts;
     this.#env = env;
-    this.#coord = createCoordinator(opts.key, env);
+    // Memory storage lives in this process only: a lock of its own, no channel.
+    this.#coord = createCoordinator(opts.key, env, opts.adapter.kind === 'memory' ? opts.adapter : null);
     this.#tailKey = `${opts.key}:tail:${newTabId(/** @type {any} */ (env).random ?? Math.random)}`;
     this.#coord.listen(this.#onPeer);
     const self = this;

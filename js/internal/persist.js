@@ -38,15 +38,19 @@ export function snapshotRevision(bytes) {
 }
 
 /**
- * A tag for "what storage holds": 'none', or 'r<revision>' of its snapshot
- * ('x' for bytes that are not a snapshot). Revisions only grow across tabs
- * because every save is based on the stored state (see docs/durability.md).
+ * A tag for "what storage holds": 'none', or 'r<revision>.<length>.<checksum>'
+ * of its snapshot header ('x' for bytes that are not a snapshot). Revisions
+ * only grow across tabs because every save is based on the stored state (see
+ * docs/durability.md); length and checksum make two different states with
+ * one revision (a state restored from options.snapshot) tell apart.
  * @param {Uint8Array | null} bytes
  */
 export function storedTag(bytes) {
   if (bytes === null) return 'none';
   const r = snapshotRevision(bytes);
-  return r < 0n ? 'x' : `r${r}`;
+  if (r < 0n) return 'x';
+  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return `r${r}.${dv.getUint32(8, true).toString(36)}.${dv.getUint32(12, true).toString(36)}`;
 }
 
 /** A random id for this tab's tail key (not an identifier of the user). */
@@ -231,7 +235,17 @@ const localQueues = new Map();
  */
 function localExclusive(name, fn) {
   const prev = localQueues.get(name) ?? Promise.resolve();
-  const run = prev.then(fn, fn);
+  // Waits for the previous holder at most LOCK_TIMEOUT_MS (see there).
+  /** @type {any} */
+  let timer;
+  const waited = Promise.race([
+    prev,
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, LOCK_TIMEOUT_MS);
+      timer?.unref?.();
+    }),
+  ]).finally(() => clearTimeout(timer));
+  const run = waited.then(fn, fn);
   const tail = run.then(
     () => {},
     () => {},
@@ -243,17 +257,33 @@ function localExclusive(name, fn) {
   return run;
 }
 
+/** How long a save waits for the lock before it goes ahead without it (a
+ * tab stuck holding it must not stop every other tab from saving). */
+export const LOCK_TIMEOUT_MS = 10_000;
+
+/** Lock scopes of storage that lives in this process only (memory adapters). */
+const privateScopes = new WeakMap();
+let scopeSeq = 0;
+
 /**
  * The lock and the channel of one storage key.
  * @param {string} key
  * @param {{ locks?: any, BroadcastChannel?: any }} platform
+ * @param {object | null} [localTo] an adapter whose data lives only in this
+ *   process (the memory adapter): then the lock is private to that adapter
+ *   object and there is no channel (no other tab can see that storage)
  */
-export function createCoordinator(key, platform) {
-  const name = `hearth:${key}`;
-  const locks = platform.locks && typeof platform.locks.request === 'function' ? platform.locks : null;
+export function createCoordinator(key, platform, localTo = null) {
+  let name = `hearth:${key}`;
+  if (localTo) {
+    let scope = privateScopes.get(localTo);
+    if (scope === undefined) privateScopes.set(localTo, (scope = ++scopeSeq));
+    name += `#${scope}`;
+  }
+  const locks = !localTo && platform.locks && typeof platform.locks.request === 'function' ? platform.locks : null;
   /** @type {any} */
   let channel = null;
-  if (typeof platform.BroadcastChannel === 'function') {
+  if (!localTo && typeof platform.BroadcastChannel === 'function') {
     try {
       channel = new platform.BroadcastChannel(name);
       channel.unref?.(); // a Node process must not stay alive for it
@@ -283,7 +313,10 @@ export function createCoordinator(key, platform) {
      * @returns {Promise<T>}
      */
     exclusive(fn) {
-      if (locks) return locks.request(name, { mode: 'exclusive' }, fn);
+      if (locks) {
+        const signal = typeof AbortSignal?.timeout === 'function' ? AbortSignal.timeout(LOCK_TIMEOUT_MS) : undefined;
+        return locks.request(name, signal ? { mode: 'exclusive', signal } : { mode: 'exclusive' }, fn);
+      }
       return localExclusive(name, fn);
     },
     /** @param {any} msg */
