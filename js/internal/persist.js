@@ -234,17 +234,21 @@ const localQueues = new Map();
  * @param {() => Promise<any>} fn
  */
 function localExclusive(name, fn) {
-  const prev = localQueues.get(name) ?? Promise.resolve();
-  // Waits for the previous holder at most LOCK_TIMEOUT_MS (see there).
-  /** @type {any} */
-  let timer;
-  const waited = Promise.race([
-    prev,
-    new Promise((resolve) => {
-      timer = setTimeout(resolve, LOCK_TIMEOUT_MS);
-      timer?.unref?.();
-    }),
-  ]).finally(() => clearTimeout(timer));
+  const prev = localQueues.get(name);
+  /** @type {Promise<unknown>} */
+  let waited = Promise.resolve();
+  if (prev) {
+    // Waits for the previous holder at most LOCK_TIMEOUT_MS (see there).
+    /** @type {any} */
+    let timer;
+    waited = Promise.race([
+      prev,
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, LOCK_TIMEOUT_MS);
+        timer?.unref?.();
+      }),
+    ]).finally(() => clearTimeout(timer));
+  }
   const run = waited.then(fn, fn);
   const tail = run.then(
     () => {},
