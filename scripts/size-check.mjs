@@ -13,6 +13,10 @@
 // challenges/mystery boxes and their bindings; the game's wasm objects are
 // game.cc 246 KB, rules.cc 141 KB, expr.cc 58 KB, bindings 39 KB before
 // linking). The budget is that measurement plus ~3%: 407 KiB.
+// + durability (branch `durability`: js/internal/persist.js and the save
+// protocol in hearth.js — lock, rebase, per-tab tails, fold marker):
+// 418,795 B gz measured, +10.1 KB gz of unminified JS, no wasm change.
+// Budget 412 KiB.
 //
 // Issue 8's target for the finished SDK, 64 KB gzip, is MISSED, by more than
 // 6x: the wasm alone is 353 KB gz. Most of it is simdjson's always-inline
@@ -27,7 +31,7 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 407 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 412 * 1024);
 
 function files(dir, pred) {
   const out = [];

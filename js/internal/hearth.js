@@ -8,7 +8,7 @@
 
 import { HearthError, fromStatus, invalidArgument, wrapStorageError } from '../errors.js';
 import { createCampaigns, normalizeContext } from './campaigns.js';
-import { base64ToBytes, bytesToBase64 } from '../storage/base64.js';
+import { base64ToBytes } from '../storage/base64.js';
 import { createIndexedDBStorage } from '../storage/indexeddb.js';
 import { isStorageAdapter } from '../storage/index.js';
 import { createLocalStorage } from '../storage/local.js';
