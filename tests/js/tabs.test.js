@@ -3,6 +3,8 @@
 // shared localStorage for the pagehide tails), Node's BroadcastChannel, and
 // the in-process lock (Node has no Web Locks; tests/e2e/tabs.test.js runs
 // the same protocol in Chromium with Web Locks).
+// Also: erase() reaches every open tab, and a tab stuck holding the lock
+// holds the others back for LOCK_TIMEOUT_MS at most.
 //
 // 10,000 events with ids, interleaved across four tabs with autosave on;
 // one tab closes mid-stream, one dies after pagehide (its save never lands),
@@ -109,4 +111,53 @@ test(`${TOTAL} events across four tabs (one closes, one dies, one opens mid-stre
   assert.deepEqual(fresh.profile().interests, tabs[0].profile().interests, 'same affinities');
   assert.deepEqual([...disk.local.keys()].filter((k) => k.includes(':tail')), [], 'no tail left behind');
   for (const t of [...tabs, fresh]) t.close();
+});
+
+test('erase() in one tab erases every open tab; none saves the profile back', { timeout: 30_000 }, async () => {
+  const key = `tabs${keys++}`;
+  const disk = newDisk();
+  const plan = faultPlan();
+  const a = await openTab(disk, plan, key);
+  const b = await openTab(disk, plan, key);
+  a.trackMany(Array.from({ length: 30 }, (_, i) => eventAt(i)));
+  await a.save();
+  await converge([a, b], disk, key);
+  assert.equal(b.profile().rfm.eventsTotal, 30);
+  await a.erase();
+  const deadline = Date.now() + 5_000;
+  while (b.profile().rfm.eventsTotal !== 0 && Date.now() < deadline) await sleep(10);
+  assert.equal(b.profile().rfm.eventsTotal, 0, "the other tab heard 'erased'");
+  b.track(eventAt(100));
+  await b.save();
+  await sleep(50);
+  const fresh = await openTab(disk, plan, key);
+  assert.equal(fresh.profile().rfm.eventsTotal, 1, 'only what came after the erase is stored');
+  for (const t of [a, b, fresh]) t.close();
+});
+
+test('a tab stuck holding the lock does not stop the others for longer than the lock timeout', { timeout: 60_000 }, async () => {
+  const key = `tabs${keys++}`;
+  const disk = newDisk();
+  const plan = faultPlan();
+  const M = await rawModule();
+  // A's writes never finish (a wedged bridge), so A holds the lock.
+  const stuck = { ...faultyStorage(disk, plan), set: () => new Promise(() => {}) };
+  const a = await createHearthWith(async () => M, { storage: stuck, key, seed: 1, autosave: 0, now: () => T0 }, { ...defaultEnv(), localStorage: () => null });
+  a.catalog.load(CAT);
+  const b = await openTab(disk, plan, key);
+  a.track(eventAt(1));
+  void a.save();
+  b.track(eventAt(2));
+  const started = Date.now();
+  const keepAlive = setInterval(() => {}, 1000); // the lock's timer does not keep Node alive by itself
+  let saved;
+  try {
+    saved = await b.save();
+  } finally {
+    clearInterval(keepAlive);
+  }
+  assert.equal(saved, true);
+  const waited = Date.now() - started;
+  assert.ok(waited >= 9_000 && waited < 20_000, `waited ${waited} ms`);
+  b.close();
 });
