@@ -59,7 +59,9 @@ function controlledIDB() {
             const put = store.put.bind(store);
             store.put = (...p) => {
               if (ctl.quota) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
-              return put(...p);
+              const r = put(...p);
+              ctl.onPut?.(tx, db);
+              return r;
             };
             return store;
           };
@@ -146,6 +148,29 @@ describe('an IndexedDB connection the browser closes', () => {
     assert.equal(hearth.status, 'ready');
     assert.deepEqual(statuses, [], 'a reopen that works is not a status change');
     hearth.close();
+  });
+
+  test('a write whose transaction dies with the connection runs once more on a new one', async () => {
+    const idb = controlledIDB();
+    const { hearth, statuses, errors } = await open(createIndexedDBStorage({ indexedDB: idb.factory }), { autosave: 0 });
+    hearth.trackMany(byId(5));
+    assert.equal(await hearth.save(), true);
+    // The next put: the browser aborts its transaction, closes the connection, then fires `close`.
+    idb.onPut = (tx, db) => {
+      idb.onPut = null;
+      tx.abort();
+      db.close();
+      setTimeout(() => db.onclose?.(new Event('close')), 0);
+    };
+    hearth.trackMany(byId(5, 5));
+    assert.equal(await hearth.save(), true, 'written on the new connection');
+    assert.equal(idb.opens, 2);
+    assert.deepEqual(statuses, []);
+    assert.deepEqual(errors, []);
+    hearth.close();
+    const again = await open(createIndexedDBStorage({ indexedDB: idb.factory }));
+    assert.equal(again.hearth.profile().rfm.eventsTotal, 10);
+    again.hearth.close();
   });
 
   test('another tab deleting or upgrading the database (versionchange): the adapter steps aside and reopens', async () => {
