@@ -155,12 +155,15 @@ describe('an IndexedDB connection the browser closes', () => {
     const { hearth, statuses, errors } = await open(createIndexedDBStorage({ indexedDB: idb.factory }), { autosave: 0 });
     hearth.trackMany(byId(5));
     assert.equal(await hearth.save(), true);
-    // The next put: the browser aborts its transaction, closes the connection, then fires `close`.
+    // The next write: as its commit is requested, the browser aborts the
+    // transaction, closes the connection, and fires `close` a turn later.
     idb.onPut = (tx, db) => {
       idb.onPut = null;
-      tx.abort();
-      db.close();
-      setTimeout(() => db.onclose?.(new Event('close')), 0);
+      tx.commit = () => {
+        tx.abort();
+        db.close();
+        setTimeout(() => db.onclose?.(new Event('close')), 0);
+      };
     };
     hearth.trackMany(byId(5, 5));
     assert.equal(await hearth.save(), true, 'written on the new connection');
