@@ -22,7 +22,7 @@ import { base64ToBytes, bytesToBase64 } from '../storage/base64.js';
 
 /** Journal entries kept at most; beyond, the oldest are dropped and the
  * next rebase can no longer replay them (reported through 'error'). */
-export const MAX_JOURNAL = 100_000;
+export const MAX_JOURNAL = 20_000;
 
 const TAIL_PREFIX = 'H2:';
 

@@ -281,3 +281,39 @@ describe('a crash at any write of a save leaves the old or the new state', () =>
     }
   });
 });
+
+describe('hostile leftovers in localStorage', () => {
+  test('unreadable tails, entries of the wrong shape, a garbage snapshot and a garbage marker: no throw, nothing lost', async () => {
+    const key = `hostile${keySeq++}`;
+    const disk = await savedDisk(key);
+    const stored = disk.store.get(key);
+    const { decodeTail, encodeTail, storedTag } = await import('../../js/internal/persist.js');
+    // A tail based on the stored state whose snapshot is garbage: its journal still counts.
+    const journal = events('h', 6).map((ev) => ({
+      k: 'e',
+      ev: { type: ev.type, item: ev.item, id: ev.id ?? '', ts: ev.ts, now: T0, query: '', value: NaN, quantity: 1, deal: false, tz: 0, contextJson: '' },
+    }));
+    const text = encodeTail({ base: storedTag(stored), snapshot: new Uint8Array([72, 82, 84, 72, 9, 9, 9]), journal });
+    assert.equal(decodeTail(text).journal.length, 6);
+    disk.local.set(`${key}:tail:aaa`, text);
+    disk.local.set(`${key}:tail:bbb`, 'H2:{"v":2,"base":');
+    disk.local.set(
+      `${key}:tail:ccc`,
+      'H2:' + JSON.stringify({ v: 2, base: 'r1', snapshot: 7, journal: [null, 1, { k: 'e' }, { k: 'e', ev: { type: 5 } }, { k: 'f', item: 3 }, { k: 'zz' }] }),
+    );
+    disk.local.set(`${key}:folded`, '{not json');
+    const { hearth, fake } = await openTab(disk, faultPlan(), { key });
+    const errors = [];
+    hearth.on('error', (e) => errors.push(e));
+    await fake.advance(0);
+    await settle();
+    assert.equal(hearth.profile().rfm.eventsTotal, 26, 'the stored 20 and the 6 of the tail with a garbage snapshot');
+    assert.deepEqual(errors.map((e) => e.code), ['DATA_LOSS'], 'the unreadable tail is reported once');
+    assert.match(errors[0].message, /tail:bbb/);
+    assert.equal(await hearth.save(), true);
+    assert.deepEqual([...disk.local.keys()].filter((k) => k.startsWith(key)), [], 'every leftover is gone once folded');
+    assert.ok(disk.store.has(`${key}:corrupt`), 'the unreadable one is kept aside');
+    hearth.close();
+    assert.equal((await restart(disk, key)).events, 26);
+  });
+});
