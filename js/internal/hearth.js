@@ -18,8 +18,8 @@ import { SyncClient, createPrivacyApi, normalizeSyncOptions } from './sync.js';
 import { EventPacker, packedSize } from './packed.js';
 import { createGame, drainRewards, eventContext, timeZoneOption } from './game.js';
 import {
-  MAX_JOURNAL, createCoordinator, decodeTail, encodeTail, eventEntry, feedbackEntry, foldedTails, newTabId, replay, snapshotRevision, storedTag,
-  tailKeys, textHash, writeFoldMarker,
+  Journal, createCoordinator, decodeTail, encodeTail, foldedTails, newTabId, replay, snapshotRevision, storedTag, tailKeys, textHash,
+  writeFoldMarker,
 } from './persist.js';
 
 export { snapshotRevision };
@@ -394,16 +394,16 @@ export class Hearth {
    * written to it; null: adopt (options.snapshot), never rebase onto storage. */
   /** @type {string | null} */ #base = 'none';
   /** Events and pick feedback applied since #base: replayed on a rebase. */
-  /** @type {any[]} */ #journal = [];
-  #journalDropped = 0;
+  #journal = new Journal();
   /** This tab's tail key (`<key>:tail:<tab>`). */ #tailKey = '';
-  /** Journal entries the tail this tab last wrote holds (0: none). */ #tailCount = 0;
-  /** Tails of other pages adopted at start (key → text), removed once saved. */
-  /** @type {Map<string, string>} */ #adopted = new Map();
-  /** Their entries, until catalog.load() lets them replay. @type {any[]} */ #deferred = [];
+  /** The journal mark the tail this tab last wrote holds (null: none). */
+  /** @type {import('./persist.js').Mark | null} */ #tailMark = null;
+  /** Tails of other pages adopted at start (key → their text and journal),
+   * replayed after catalog.load(), removed by the save that includes them. */
+  /** @type {Map<string, { text: string, journal: Journal }>} */ #adopted = new Map();
   #adoptedReady = false;
   /** The save under way: the tag it leaves and the journal entries it holds. */
-  /** @type {{ tag: string, covered: number } | null} */ #writing = null;
+  /** @type {{ tag: string, mark: import('./persist.js').Mark } | null} */ #writing = null;
   // Page events never throw at the host page: failures go to 'error'.
   #onPageHide = () => {
     try {
@@ -704,7 +704,7 @@ export class Hearth {
     if (typeof outcome !== 'string') throw invalidArgument("feedback(event): outcome must be 'click', 'dismiss' or 'purchase'");
     const now = this.#nowMs();
     this.#call((M, e) => this.#check(M.feedback(e, item, slot, outcome, now)));
-    this.#remember(feedbackEntry(item, slot, outcome, now));
+    this.#journal.addFeedback(item, slot, outcome, now);
     this.#refreshRevision();
     this.#schedule();
   }
@@ -737,21 +737,38 @@ export class Hearth {
     }
     let recorded = 0;
     let duplicates = 0;
+    const mark = this.#journal.mark();
     if (batch.length > 0) {
       try {
         const r = this.#call((M, e) => {
           if (batch.length > MAX_BATCH_EVENTS) {
             throw new HearthError('RESOURCE_EXHAUSTED', `an event batch holds at most ${MAX_BATCH_EVENTS} events; split it; nothing was recorded`);
           }
-          const length = this.#packerFor(e).pack(batch, capacity);
-          return this.#unwrap(M.trackPackedBatch(e, length, this.#nowMs()));
+          const packer = this.#packerFor(e);
+          const length = packer.pack(batch, capacity);
+          // Journaled as packed (a byte copy), before the call may move wasm memory.
+          this.#journal.append(/** @type {Uint8Array} */ (packer.bytes), length);
+          try {
+            return this.#unwrap(M.trackPackedBatch(e, length, this.#nowMs()));
+          } catch (x) {
+            this.#journal.truncate(mark);
+            throw x;
+          }
         });
         recorded = r.recorded;
         duplicates = r.duplicates;
-        if (r.rejected.length === 0) for (const ev of batch) this.#remember(eventEntry(ev));
-        else {
+        if (r.rejected.length > 0) {
+          // Journal only what the core took (re-packed on the side; rare).
+          this.#journal.truncate(mark);
           const out = new Set(r.rejected.map((/** @type {any} */ x) => x.index));
-          for (let i = 0; i < batch.length; i++) if (!out.has(i)) this.#remember(eventEntry(batch[i]));
+          const kept = batch.filter((_, i) => !out.has(i));
+          if (kept.length > 0) {
+            const side = new EventPacker({ packBuffer: (/** @type {number} */ n) => new Uint8Array(n) });
+            let cap = 0;
+            for (const ev of kept) cap += packedSize(ev);
+            const n = side.pack(kept, cap);
+            this.#journal.append(/** @type {Uint8Array} */ (side.bytes), n);
+          }
         }
         for (const x of r.rejected) {
           const index = origin[x.index];
@@ -786,9 +803,8 @@ export class Hearth {
     this.#cancelTimer();
     const revision = this.#lastRevision;
     const { adapter, key, tailStore } = this.#opts;
-    this.#journal = [];
-    this.#tailCount = 0;
-    this.#deferred = [];
+    this.#journal.clear();
+    this.#tailMark = null;
     // Let any write already under way land first, or it would bring the old state back.
     await this.#inflight;
     await this.#locked(async () => {
@@ -1026,10 +1042,12 @@ export class Hearth {
       // Written while a save was under way, which landed: based on that save.
       if (tail.writing && tail.writing.tag === mainTag && tail.base !== mainTag) {
         tail.base = mainTag;
-        tail.journal = tail.journal.slice(tail.writing.covered);
+        tail.journal.dropFront(tail.writing.mark);
       }
     }
     tabTails.sort((a, b) => Number(b.tail.base === mainTag) - Number(a.tail.base === mainTag));
+    /** @type {Set<string>} */
+    const covered = new Set();
     for (const { k, tail } of tabTails) {
       if (tail.bad) {
         bad.push({
@@ -1039,19 +1057,23 @@ export class Hearth {
         });
         continue;
       }
+      if (covered.has(k)) continue; // replayed into the snapshot restored below/above
       if (!superseded && !readError && tail.base === mainTag && tail.snapshot) {
         const err = this.#call((M, e) => M.restoreState(e, /** @type {Uint8Array} */ (tail.snapshot)));
         if (!err) {
           superseded = true;
+          // Tails whose journals that tab had replayed are in this snapshot.
+          for (const [ck, hash] of tail.covers) if (textHash(tailTexts.get(ck) ?? '') === hash) covered.add(ck);
           continue;
         }
       }
       // Its events need the catalog, which the host loads after start: they
       // wait for catalog.load() (#replayAdopted), and the tail stays until
       // a save includes them.
+      const text = /** @type {string} */ (tailTexts.get(k));
       tailTexts.delete(k);
-      this.#adopted.set(k, /** @type {string} */ (tailStore?.getItem(k)));
-      for (const x of tail.journal) this.#deferred.push({ ...x, t: k });
+      if (!tail.journal.isEmpty()) this.#adopted.set(k, { text, journal: tail.journal });
+      else tailTexts.set(k, text); // nothing to replay: folded as is
     }
     this.#refreshRevision();
     this.#base = mainTag;
@@ -1143,6 +1165,10 @@ export class Hearth {
       // id), or -1 (see EngineHandle::TrackPacked).
       const packer = this.#packerFor(e);
       const length = packer.packOne(ev);
+      // Journaled as packed (a byte copy), before the call may move wasm memory.
+      const journal = this.#journal;
+      const before = journal.len;
+      journal.append(/** @type {Uint8Array} */ (packer.bytes), length);
       // The plain export when the module has it (one direct wasm call), else Embind.
       const r = packer.address > 0 ? M._hearth_track_packed(packer.address, length, ev.now) : e.trackPacked(length, ev.now);
       if (r >= 0) {
@@ -1150,10 +1176,13 @@ export class Hearth {
         this.#lastRevision = (r - flags) / 4;
         // Rewards waiting: one more call only then.
         if (flags >= 2) drainRewards(M, e, (reward) => this.#emit('reward', reward));
-        if (flags % 2 !== 0) return 'duplicate';
-        this.#remember(eventEntry(ev));
+        if (flags % 2 !== 0) {
+          journal.len = before;
+          return 'duplicate';
+        }
         return 'recorded';
       }
+      journal.len = before;
       const err = e.lastError();
       throw new HearthError(err?.code ?? 'INTERNAL', err?.message ?? 'the event was rejected');
     });
@@ -1199,7 +1228,7 @@ export class Hearth {
       if (r.error) throw new HearthError(r.error.code, `catalog.load(): ${r.error.message}`);
       return { items: r.loaded, rejected: r.rejected, size: r.size };
     });
-    if (this.#deferred.length > 0) this.#replayAdopted();
+    if (this.#adopted.size > 0 && !this.#adoptedReady) this.#replayAdopted();
     return result;
   }
 
@@ -1209,15 +1238,14 @@ export class Hearth {
    * a catalog to resolve their items; the next save folds them in.
    */
   #replayAdopted() {
-    const entries = this.#deferred;
-    this.#deferred = [];
     const before = this.#lastRevision;
     try {
-      this.#call((M, e) => replay(M, e, entries, (events) => this.#packBatch(e, events), this.#nowMs()));
+      this.#call((M, e) => {
+        for (const { journal } of this.#adopted.values()) replay(M, e, journal, (b) => this.#packerFor(e).copyIn(b), this.#nowMs());
+      });
     } catch (e) {
       this.#emit('error', e);
     }
-    for (const x of entries) this.#remember(x);
     this.#adoptedReady = true;
     if (this.#refreshRevision() !== before) this.#changed();
   }
@@ -1424,9 +1452,9 @@ export class Hearth {
       this.#emit('error', fatal(this.#M, e));
       return false;
     }
-    const covered = this.#journal.length;
+    const covered = this.#journal.mark();
     const folding = this.#markFold(bytes, fold);
-    this.#writing = { tag: storedTag(bytes), covered };
+    this.#writing = { tag: storedTag(bytes), mark: covered };
     try {
       await adapter.set(key, bytes);
     } catch (e) {
@@ -1450,7 +1478,7 @@ export class Hearth {
   #markFold(bytes, fold) {
     const { key, tailStore } = this.#opts;
     const tails = new Map(fold ?? []);
-    if (this.#adoptedReady) for (const [k, text] of this.#adopted) tails.set(k, text);
+    if (this.#adoptedReady) for (const [k, a] of this.#adopted) tails.set(k, a.text);
     if (!tailStore) return tails;
     try {
       const own = tailStore.getItem(this.#tailKey);
@@ -1474,9 +1502,12 @@ export class Hearth {
    */
   #committed(bytes, revision, covered, folding) {
     this.#base = storedTag(bytes);
-    this.#journal.splice(0, covered);
-    this.#tailCount = Math.max(0, this.#tailCount - covered);
-    this.#journalDropped = 0;
+    this.#journal.dropFront(covered);
+    this.#journal.overflow = false;
+    const t = this.#tailMark;
+    this.#tailMark = t && (t.len > covered.len || t.f > covered.f) ? { len: Math.max(0, t.len - covered.len), f: Math.max(0, t.f - covered.f) } : null;
+    for (const k of folding.keys()) this.#adopted.delete(k);
+    if (this.#adopted.size === 0) this.#adoptedReady = false;
     const { key, tailStore } = this.#opts;
     if (tailStore) {
       try {
@@ -1485,16 +1516,13 @@ export class Hearth {
         for (const [k, text] of folding) {
           if (tailStore.getItem(k) !== text) continue;
           tailStore.removeItem(k);
-          if (k === this.#tailKey) this.#tailCount = 0;
+          if (k === this.#tailKey) this.#tailMark = null;
         }
-        for (const k of folding.keys()) this.#adopted.delete(k);
-        if (this.#adopted.size === 0) this.#adoptedReady = false;
         // A tail this tab wrote while the write was under way (pagehide during
         // a save) is based on the old state: rebase it on the new one, so a
         // later fold never replays what this write holds.
         if (tailStore.getItem(this.#tailKey) !== null && !folding.has(this.#tailKey)) {
-          tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base, snapshot: this.#M.exportState(this.#engine), journal: this.#journal }));
-          this.#tailCount = this.#journal.length;
+          this.#writeTail(this.#M.exportState(this.#engine));
         }
         if (folding.size > 0) tailStore.removeItem(`${key}:folded`);
         // A tail of an older version of Hearth (one per key).
@@ -1519,16 +1547,16 @@ export class Hearth {
     const { adapter, key, tailStore } = this.#opts;
     // The tail this tab wrote when hidden was folded in by another tab: its
     // entries are in `stored` already.
-    if (this.#tailCount > 0) {
+    if (this.#tailMark) {
       let gone = false;
       try {
         gone = tailStore?.getItem(this.#tailKey) === null;
       } catch {
         gone = false;
       }
-      if (gone) this.#journal.splice(0, this.#tailCount);
+      if (gone) this.#journal.dropFront(this.#tailMark);
     }
-    this.#tailCount = 0;
+    this.#tailMark = null;
     // Adopted tails another tab folded in meanwhile: their entries are in `stored`.
     if (this.#adopted.size > 0 && tailStore) {
       /** @type {Set<string>} */
@@ -1538,21 +1566,18 @@ export class Hearth {
       } catch {
         // keep them: ids deduplicate
       }
-      if (gone.size > 0) {
-        this.#journal = this.#journal.filter((x) => !gone.has(x.t));
-        this.#deferred = this.#deferred.filter((x) => !gone.has(x.t));
-        for (const k of gone) this.#adopted.delete(k);
-      }
+      for (const k of gone) this.#adopted.delete(k);
+      if (this.#adopted.size === 0) this.#adoptedReady = false;
     }
-    if (this.#journalDropped > 0) {
+    if (this.#journal.overflow) {
       this.#emit(
         'error',
         new HearthError(
           'DATA_LOSS',
-          `${this.#journalDropped} early events of this tab's unsaved journal (it keeps the last ${MAX_JOURNAL}) could not be replayed onto the state another tab saved`,
+          "this tab's journal of unsaved events was full (storage failed for long), so its latest events could not be replayed onto the state another tab saved",
         ),
       );
-      this.#journalDropped = 0;
+      this.#journal.overflow = false;
     }
     const M = this.#M;
     const e = this.#engine;
@@ -1580,35 +1605,33 @@ export class Hearth {
       return;
     }
     this.#savedRevision = this.#refreshRevision();
-    if (this.#journal.length > 0) {
-      try {
-        replay(M, e, this.#journal, (events) => this.#packBatch(e, events), this.#nowMs());
-      } catch (x) {
-        this.#emit('error', fatal(M, x));
-      }
+    try {
+      const copyIn = (/** @type {Uint8Array} */ b) => this.#packerFor(e).copyIn(b);
+      // Adopted tails (already applied here, not yet saved) first: they are older.
+      if (this.#adoptedReady) for (const { journal } of this.#adopted.values()) replay(M, e, journal, copyIn, this.#nowMs());
+      if (!this.#journal.isEmpty()) replay(M, e, this.#journal, copyIn, this.#nowMs());
+    } catch (x) {
+      this.#emit('error', fatal(M, x));
     }
     this.#base = tag;
     this.#refreshRevision();
     this.#emit('change', { revision: this.#lastRevision });
   }
 
-  /** Packs normalized events into engine `e`'s buffer; returns the length. @param {any} e @param {any[]} events */
-  #packBatch(e, events) {
-    let capacity = 0;
-    for (const ev of events) capacity += packedSize(ev);
-    return this.#packerFor(e).pack(events, capacity);
-  }
-
-  /** Adds a journal entry; the journal keeps the last MAX_JOURNAL. @param {any} entry */
-  #remember(entry) {
-    const j = this.#journal;
-    j.push(entry);
-    if (j.length > MAX_JOURNAL + (MAX_JOURNAL >> 2)) {
-      const drop = j.length - MAX_JOURNAL;
-      j.splice(0, drop);
-      this.#journalDropped += drop;
-      this.#tailCount = Math.max(0, this.#tailCount - drop);
-    }
+  /**
+   * This tab's tail: its snapshot `bytes`, the stored state it is based on,
+   * its journal, the save under way, and the adopted tails it replayed.
+   * Throws what localStorage throws.
+   * @param {Uint8Array} bytes
+   */
+  #writeTail(bytes) {
+    const { tailStore } = this.#opts;
+    if (!tailStore) return;
+    /** @type {[string, string][]} */
+    const covers = [];
+    if (this.#adoptedReady) for (const [k, a] of this.#adopted) covers.push([k, textHash(a.text)]);
+    tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base ?? 'adopt', snapshot: bytes, journal: this.#journal, writing: this.#writing, covers }));
+    this.#tailMark = this.#journal.mark();
   }
 
   /** Another tab erased the user's data: so does this one. */
@@ -1621,9 +1644,10 @@ export class Hearth {
       return;
     }
     this.#cancelTimer();
-    this.#journal = [];
-    this.#deferred = [];
-    this.#tailCount = 0;
+    this.#journal.clear();
+    this.#adopted.clear();
+    this.#adoptedReady = false;
+    this.#tailMark = null;
     this.#base = 'none';
     this.#savedRevision = this.#refreshRevision();
     try {
@@ -1669,8 +1693,7 @@ export class Hearth {
       // This tab's tail: its snapshot, the stored state it is based on, and
       // its journal (folded in by the next start, or by this tab's next save).
       try {
-        tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base ?? 'adopt', snapshot: bytes, journal: this.#journal, writing: this.#writing }));
-        this.#tailCount = this.#journal.length;
+        this.#writeTail(bytes);
       } catch (e) {
         this.#storageFailed(wrapStorageError(e, 'write the pagehide copy of'));
       }
@@ -1682,7 +1705,7 @@ export class Hearth {
     }
     // Synchronous adapters (localStorage, memory): started directly, not
     // queued behind the lock, so the write finishes inside this call.
-    const covered = this.#journal.length;
+    const covered = this.#journal.mark();
     const folding = this.#markFold(bytes, null);
     let p;
     try {

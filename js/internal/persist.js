@@ -20,9 +20,9 @@
 
 import { base64ToBytes, bytesToBase64 } from '../storage/base64.js';
 
-/** Journal entries kept at most; beyond, the oldest are dropped and the
- * next rebase can no longer replay them (reported through 'error'). */
-export const MAX_JOURNAL = 20_000;
+/** Bytes of packed events a journal keeps at most (~20,000 typical events);
+ * beyond, it stops recording and the next rebase reports what it missed. */
+export const MAX_JOURNAL_BYTES = 2 * 1024 * 1024;
 
 const TAIL_PREFIX = 'H2:';
 
@@ -60,71 +60,144 @@ export function newTabId(random = Math.random) {
   return s;
 }
 
-// ---- journal entries (JSON-safe) ----------------------------------------------
+// ---- the journal -----------------------------------------------------------------
+
+/** A position in a journal: bytes of events and count of feedback entries before it. */
+/** @typedef {{ len: number, f: number }} Mark */
 
 /**
- * A journal entry of a normalized event (the object track() packs).
- * @param {any} ev
+ * What a tab applied since its base: the events as the packed batch bytes
+ * the core reads (js/internal/packed.js — copied as they are packed, so
+ * journaling costs a byte copy, no object kept per event), and pick feedback
+ * entries, each at the byte offset where it happened.
  */
-export function eventEntry(ev) {
-  return { k: 'e', ev };
-}
-
-/** @param {string} item @param {string} slot @param {string} outcome @param {number} now */
-export function feedbackEntry(item, slot, outcome, now) {
-  return { k: 'f', item, slot, outcome, now };
-}
-
-/** @param {any[]} entries */
-function entriesToJSON(entries) {
-  // NaN (an event without value) is not JSON: stored as null.
-  return entries.map((x) => (x.k === 'e' ? { k: 'e', ev: { ...x.ev, value: Number.isNaN(x.ev.value) ? null : x.ev.value } } : x));
-}
-
-/** @param {unknown} list @returns {any[]} */
-function entriesFromJSON(list) {
-  if (!Array.isArray(list)) return [];
-  const out = [];
-  for (const x of list) {
-    if (x?.k === 'e' && x.ev && typeof x.ev === 'object') {
-      const ev = x.ev;
-      if (typeof ev.type !== 'string' || typeof ev.ts !== 'number') continue;
-      out.push({
-        k: 'e',
-        ev: {
-          type: ev.type,
-          item: String(ev.item ?? ''),
-          id: String(ev.id ?? ''),
-          ts: ev.ts,
-          now: typeof ev.now === 'number' ? ev.now : ev.ts,
-          query: String(ev.query ?? ''),
-          value: typeof ev.value === 'number' ? ev.value : NaN,
-          quantity: typeof ev.quantity === 'number' ? ev.quantity : 1,
-          deal: ev.deal === true,
-          tz: Number.isInteger(ev.tz) ? ev.tz : 0,
-          contextJson: String(ev.contextJson ?? ''),
-        },
-      });
-    } else if (x?.k === 'f' && typeof x.item === 'string' && typeof x.slot === 'string' && typeof x.outcome === 'string') {
-      out.push({ k: 'f', item: x.item, slot: x.slot, outcome: x.outcome, now: Number(x.now) || 0 });
-    }
+export class Journal {
+  constructor() {
+    /** @type {Uint8Array} */
+    this.bytes = new Uint8Array(0);
+    this.len = 0;
+    /** @type {{ at: number, item: string, slot: string, outcome: string, now: number }[]} */
+    this.feedback = [];
+    /** Events not recorded because the journal was full. */
+    this.overflow = false;
   }
-  return out;
+
+  /** @returns {Mark} */
+  mark() {
+    return { len: this.len, f: this.feedback.length };
+  }
+
+  isEmpty() {
+    return this.len === 0 && this.feedback.length === 0;
+  }
+
+  /**
+   * Appends `n` bytes of packed events from `src`.
+   * @param {Uint8Array} src
+   * @param {number} n
+   */
+  append(src, n) {
+    if (this.len + n > MAX_JOURNAL_BYTES) {
+      this.overflow = true;
+      return;
+    }
+    if (this.len + n > this.bytes.length) {
+      const next = new Uint8Array(Math.min(MAX_JOURNAL_BYTES, Math.max(4096, 2 * (this.len + n))));
+      next.set(this.bytes.subarray(0, this.len));
+      this.bytes = next;
+    }
+    const dst = this.bytes;
+    const at = this.len;
+    if (n <= 256) {
+      // One event: a loop beats allocating a subarray view per track().
+      for (let i = 0; i < n; i++) dst[at + i] = src[i];
+    } else dst.set(n === src.length ? src : src.subarray(0, n), at);
+    this.len = at + n;
+  }
+
+  /** Forgets what came after `m` (an event the core did not record). @param {Mark} m */
+  truncate(m) {
+    this.len = m.len;
+    this.feedback.length = m.f;
+  }
+
+  /** @param {string} item @param {string} slot @param {string} outcome @param {number} now */
+  addFeedback(item, slot, outcome, now) {
+    if (this.feedback.length >= 10_000) {
+      this.overflow = true;
+      return;
+    }
+    this.feedback.push({ at: this.len, item, slot, outcome, now });
+  }
+
+  /** Drops what is before `m` (saved). @param {Mark} m */
+  dropFront(m) {
+    const len = Math.min(m.len, this.len);
+    this.bytes.copyWithin(0, len, this.len);
+    this.len -= len;
+    this.feedback = this.feedback.slice(Math.min(m.f, this.feedback.length)).map((x) => ({ ...x, at: Math.max(0, x.at - len) }));
+    if (this.len === 0 && this.bytes.length > 65536) this.bytes = new Uint8Array(0);
+  }
+
+  clear() {
+    this.len = 0;
+    this.feedback = [];
+    this.overflow = false;
+    if (this.bytes.length > 65536) this.bytes = new Uint8Array(0);
+  }
+
+  toJSON() {
+    return { b: bytesToBase64(this.bytes.subarray(0, this.len)), f: this.feedback };
+  }
+
+  /** A journal from a tail's JSON; anything malformed is left out. @param {any} o */
+  static fromJSON(o) {
+    const j = new Journal();
+    if (o && typeof o.b === 'string') {
+      try {
+        const b = base64ToBytes(o.b);
+        if (b.length <= MAX_JOURNAL_BYTES) {
+          j.bytes = b;
+          j.len = b.length;
+        }
+      } catch {
+        // no events
+      }
+    }
+    if (o && Array.isArray(o.f)) {
+      for (const x of o.f.slice(0, 10_000)) {
+        if (x && typeof x.item === 'string' && typeof x.slot === 'string' && typeof x.outcome === 'string' && Number.isInteger(x.at)) {
+          j.feedback.push({ at: Math.min(Math.max(0, x.at), j.len), item: x.item, slot: x.slot, outcome: x.outcome, now: Number(x.now) || 0 });
+        }
+      }
+      j.feedback.sort((a, b) => a.at - b.at);
+    }
+    return j;
+  }
 }
 
 // ---- tails ----------------------------------------------------------------------
 
 /**
  * `writing`: the save under way when the tail was written (the storedTag it
- * will leave and how many journal entries it holds): if storage turns out to
- * hold it, the tail is based on it and those entries are not replayed.
- * @param {{ base: string, snapshot: Uint8Array, journal: any[], writing?: { tag: string, covered: number } | null }} tail
+ * will leave and the journal mark it covers): if storage turns out to hold
+ * it, the tail is based on it and what it covers is not replayed.
+ * `covers`: other tails (key → text hash) whose journals this tab replayed
+ * into the snapshot (tails it adopted at start and has not saved yet).
+ * @param {{ base: string, snapshot: Uint8Array, journal: Journal, writing?: { tag: string, mark: Mark } | null, covers?: [string, string][] }} tail
  * @returns {string}
  */
 export function encodeTail(tail) {
   return (
     TAIL_PREFIX +
-    JSON.stringify({ v: 2, base: tail.base, snapshot: bytesToBase64(tail.snapshot), journal: entriesToJSON(tail.journal), writing: tail.writing ?? null })
+    JSON.stringify({
+      v: 2,
+      base: tail.base,
+      snapshot: bytesToBase64(tail.snapshot),
+      journal: tail.journal.toJSON(),
+      writing: tail.writing ?? null,
+      covers: tail.covers ?? [],
+    })
   );
 }
 
@@ -132,23 +205,28 @@ export function encodeTail(tail) {
  * A tail as found in localStorage: the current format, or the earlier one
  * (the base64 snapshot alone, under `<key>:tail`).
  * @param {string} text
- * @returns {{ legacy: boolean, base: string | null, snapshot: Uint8Array | null, journal: any[], writing?: { tag: string, covered: number } | null, bad: boolean }}
+ * @returns {{ legacy: boolean, base: string | null, snapshot: Uint8Array | null, journal: Journal, writing?: { tag: string, mark: Mark } | null, covers: [string, string][], bad: boolean }}
  */
 export function decodeTail(text) {
   if (text.startsWith(TAIL_PREFIX)) {
     try {
       const o = JSON.parse(text.slice(TAIL_PREFIX.length));
       const w = o.writing;
+      const m = w?.mark;
       return {
         legacy: false,
         base: typeof o.base === 'string' ? o.base : null,
         snapshot: typeof o.snapshot === 'string' ? base64ToBytes(o.snapshot) : null,
-        journal: entriesFromJSON(o.journal),
-        writing: w && typeof w.tag === 'string' && Number.isInteger(w.covered) && w.covered >= 0 ? { tag: w.tag, covered: w.covered } : null,
+        journal: Journal.fromJSON(o.journal),
+        writing:
+          w && typeof w.tag === 'string' && m && Number.isInteger(m.len) && Number.isInteger(m.f) && m.len >= 0 && m.f >= 0
+            ? { tag: w.tag, mark: { len: m.len, f: m.f } }
+            : null,
+        covers: Array.isArray(o.covers) ? o.covers.filter((/** @type {any} */ c) => Array.isArray(c) && typeof c[0] === 'string' && typeof c[1] === 'string') : [],
         bad: false,
       };
     } catch {
-      return { legacy: false, base: null, snapshot: null, journal: [], bad: true };
+      return { legacy: false, base: null, snapshot: null, journal: new Journal(), covers: [], bad: true };
     }
   }
   let snapshot;
@@ -157,7 +235,7 @@ export function decodeTail(text) {
   } catch {
     snapshot = new TextEncoder().encode(text); // kept as found; it restores as corrupt
   }
-  return { legacy: true, base: null, snapshot, journal: [], bad: false };
+  return { legacy: true, base: null, snapshot, journal: new Journal(), covers: [], bad: false };
 }
 
 /**
@@ -188,39 +266,33 @@ export function tailKeys(ls, key) {
 // ---- replay -----------------------------------------------------------------------
 
 /**
- * Applies journal entries to an engine, in order, without announcing
- * rewards (the tab that tracked them already did).
+ * Applies a journal to an engine, in order, without announcing rewards (the
+ * tab that tracked them already did). Packed bytes the core rejects as a
+ * whole (a tail tampered with) record nothing.
  * @param {any} M the module
  * @param {any} engine
- * @param {any[]} entries
- * @param {(events: any[]) => number} packBatch packs events into the engine's buffer, returns the length
+ * @param {Journal} journal
+ * @param {(bytes: Uint8Array) => number} copyIn copies packed bytes into the engine's buffer, returns the length
  * @param {number} now
  * @returns {{ events: number, feedback: number }}
  */
-export function replay(M, engine, entries, packBatch, now) {
+export function replay(M, engine, journal, copyIn, now) {
   let events = 0;
   let feedback = 0;
-  /** @type {any[]} */
-  let run = [];
-  const flush = () => {
-    if (run.length === 0) return;
-    for (let i = 0; i < run.length; i += 50_000) {
-      const chunk = run.slice(i, i + 50_000);
-      const r = M.trackPackedBatch(engine, packBatch(chunk), now);
-      if (r && !r.error) events += r.recorded;
-    }
-    run = [];
+  let at = 0;
+  const run = (/** @type {number} */ end) => {
+    if (end <= at) return;
+    const r = M.trackPackedBatch(engine, copyIn(journal.bytes.subarray(at, end)), now);
+    if (r && !r.error) events += r.recorded;
     M.gameTakeRewards?.(engine);
+    at = end;
   };
-  for (const x of entries) {
-    if (x.k === 'e') run.push(x.ev);
-    else if (x.k === 'f') {
-      flush();
-      // An item gone from the catalog since is simply not replayed.
-      if (!M.feedback(engine, x.item, x.slot, x.outcome, x.now)) feedback++;
-    }
+  for (const x of journal.feedback) {
+    run(x.at);
+    // An item gone from the catalog since is simply not replayed.
+    if (!M.feedback(engine, x.item, x.slot, x.outcome, x.now)) feedback++;
   }
-  flush();
+  run(journal.len);
   return { events, feedback };
 }
 

@@ -287,19 +287,27 @@ describe('hostile leftovers in localStorage', () => {
     const key = `hostile${keySeq++}`;
     const disk = await savedDisk(key);
     const stored = disk.store.get(key);
-    const { decodeTail, encodeTail, storedTag } = await import('../../js/internal/persist.js');
+    const { Journal, decodeTail, encodeTail, storedTag } = await import('../../js/internal/persist.js');
+    const { EventPacker, packedSize } = await import('../../js/internal/packed.js');
     // A tail based on the stored state whose snapshot is garbage: its journal still counts.
-    const journal = events('h', 6).map((ev) => ({
-      k: 'e',
-      ev: { type: ev.type, item: ev.item, id: ev.id ?? '', ts: ev.ts, now: T0, query: '', value: NaN, quantity: 1, deal: false, tz: 0, contextJson: '' },
-    }));
+    const normalized = events('h', 6).map((ev) => ({ type: ev.type, item: ev.item, id: ev.id ?? '', ts: ev.ts, query: '', value: NaN, quantity: 1, deal: false, tz: 0, contextJson: '' }));
+    const side = new EventPacker({ packBuffer: (n) => new Uint8Array(n) });
+    const journal = new Journal();
+    journal.append(side.bytes ?? new Uint8Array(0), 0);
+    const n = side.pack(normalized, normalized.reduce((a, ev) => a + packedSize(ev), 0));
+    journal.append(side.bytes, n);
     const text = encodeTail({ base: storedTag(stored), snapshot: new Uint8Array([72, 82, 84, 72, 9, 9, 9]), journal });
-    assert.equal(decodeTail(text).journal.length, 6);
+    assert.equal(decodeTail(text).journal.len, n);
     disk.local.set(`${key}:tail:aaa`, text);
     disk.local.set(`${key}:tail:bbb`, 'H2:{"v":2,"base":');
     disk.local.set(
       `${key}:tail:ccc`,
-      'H2:' + JSON.stringify({ v: 2, base: 'r1', snapshot: 7, journal: [null, 1, { k: 'e' }, { k: 'e', ev: { type: 5 } }, { k: 'f', item: 3 }, { k: 'zz' }] }),
+      'H2:' + JSON.stringify({ v: 2, base: 'r1', snapshot: 7, journal: { b: 'AAAA%%', f: [null, 1, { at: 'x' }, { item: 3 }] }, writing: { tag: 5 }, covers: 'all' }),
+    );
+    // Bytes that are not packed events: the core rejects them whole.
+    disk.local.set(
+      `${key}:tail:ddd`,
+      'H2:' + JSON.stringify({ v: 2, base: 'r1', snapshot: null, journal: { b: 'AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA==', f: [] } }),
     );
     disk.local.set(`${key}:folded`, '{not json');
     const { hearth, fake } = await openTab(disk, faultPlan(), { key });
