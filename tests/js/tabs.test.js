@@ -3,8 +3,9 @@
 // shared localStorage for the pagehide tails), Node's BroadcastChannel, and
 // the in-process lock (Node has no Web Locks; tests/e2e/tabs.test.js runs
 // the same protocol in Chromium with Web Locks).
-// Also: erase() reaches every open tab, and a tab stuck holding the lock
-// holds the others back for LOCK_TIMEOUT_MS at most.
+// Also: erase() reaches every open tab, a tab stuck holding the lock holds
+// the others back for LOCK_TIMEOUT_MS at most, and a sync never sends reports
+// whose privacy spend a rebase dropped.
 //
 // 10,000 events with ids, interleaved across four tabs with autosave on;
 // one tab closes mid-stream, one dies after pagehide (its save never lands),
@@ -160,4 +161,48 @@ test('a tab stuck holding the lock does not stop the others for longer than the 
   const waited = Date.now() - started;
   assert.ok(waited >= 9_000 && waited < 20_000, `waited ${waited} ms`);
   b.close();
+});
+
+test('a report whose privacy spend a rebase dropped is never sent; the next round sends from the merged state', { timeout: 60_000 }, async () => {
+  const key = `tabs${keys++}`;
+  const disk = newDisk();
+  const plan = faultPlan();
+  const { createDebugHearth } = await import('./helpers/debug.js');
+  const sent = [];
+  const fetch = async (_url, init) => {
+    const ids = JSON.parse(init.body).reports.map((r) => r.id);
+    sent.push(...ids);
+    return new Response(JSON.stringify({ accepted: ids }), { status: 200, headers: { 'content-type': 'application/json' } });
+  };
+  let t = T0;
+  const open = async () => {
+    const h = await createDebugHearth(
+      { storage: faultyStorage(disk, plan), key, now: () => t, autosave: 0, endpoint: 'http://collector.test/hearth', sync: { auto: false }, consent: { measurement: 'granted' }, fetch },
+      { localStorage: () => faultyLocalStorage(disk, plan), BroadcastChannel: null },
+    );
+    h.catalog.load(CAT);
+    return h;
+  };
+  const a = await open();
+  const b = await open();
+  for (let d = 0; d < 3; d++) {
+    a.track({ type: 'view', item: 'sku-1', id: `a${d}` });
+    b.track({ type: 'view', item: 'sku-2', id: `b${d}` });
+    t += 86_400_000;
+  }
+  await b.save(); // storage moves on without A's knowing (no channel here)
+  const r = await a.sync();
+  assert.equal(r.status, 'retry', JSON.stringify(r));
+  assert.match(r.reason, /another tab saved/);
+  assert.deepEqual(sent, [], 'nothing left whose spend is not on disk');
+  const again = await a.sync();
+  assert.equal(again.status, 'ok', JSON.stringify(again));
+  assert.ok(sent.length > 0);
+  // What was sent is spent on disk: a fresh tab's ledger holds the spend.
+  const fresh = await open();
+  const budget = fresh.privacy.report().budget;
+  assert.ok(budget.ledger.length > 0 && budget.spent > 0, JSON.stringify(budget));
+  assert.deepEqual(budget, a.privacy.report().budget);
+  assert.equal(fresh.profile().rfm.eventsTotal, 6, "both tabs' events are stored");
+  for (const h of [a, b, fresh]) h.close();
 });
