@@ -460,6 +460,7 @@ export class Hearth {
       }
       optionalString(what, 'profile.forget(what)');
       this.#mutate((M, e) => this.#check(e.forget(what)));
+      this.#journal.addOp({ k: 'forget', what });
     };
     this.profile = profile;
 
@@ -522,6 +523,7 @@ export class Hearth {
         const dislikes =
           prefs.dislikes === undefined ? /** @type {any} */ (current).dislikes : wordList(prefs.dislikes, 'dislikes');
         self.#mutate((M, e) => self.#check(e.setPreferences(likes, dislikes)));
+        self.#journal.addOp({ k: 'prefs', likes: [...likes], dislikes: [...dislikes] });
       },
       /** @returns {{ likes: string[], dislikes: string[] }} */
       get() {
@@ -1259,6 +1261,7 @@ export class Hearth {
     if (typeof word !== 'string' || word.length === 0) throw invalidArgument(`preferences.${name}(word) needs a non-empty string`);
     optionalString(word, `preferences.${name}(word)`);
     this.#mutate((M, e) => this.#check(e.addPreference(word, like)));
+    this.#journal.addOp({ k: like ? 'like' : 'dislike', word });
   }
 
   /**

@@ -76,7 +76,8 @@ export class Journal {
     /** @type {Uint8Array} */
     this.bytes = new Uint8Array(0);
     this.len = 0;
-    /** @type {{ at: number, item: string, slot: string, outcome: string, now: number }[]} */
+    /** Pick feedback and preference changes, each at its byte offset. */
+    /** @type {any[]} */
     this.feedback = [];
     /** Events not recorded because the journal was full. */
     this.overflow = false;
@@ -123,11 +124,20 @@ export class Journal {
 
   /** @param {string} item @param {string} slot @param {string} outcome @param {number} now */
   addFeedback(item, slot, outcome, now) {
+    this.addOp({ item, slot, outcome, now });
+  }
+
+  /**
+   * A preference change: { k: 'like' | 'dislike', word }, { k: 'prefs',
+   * likes, dislikes } or { k: 'forget', what }.
+   * @param {any} op
+   */
+  addOp(op) {
     if (this.feedback.length >= 10_000) {
       this.overflow = true;
       return;
     }
-    this.feedback.push({ at: this.len, item, slot, outcome, now });
+    this.feedback.push({ ...op, at: this.len });
   }
 
   /** Drops what is before `m` (saved). @param {Mark} m */
@@ -165,10 +175,15 @@ export class Journal {
       }
     }
     if (o && Array.isArray(o.f)) {
+      const words = (/** @type {unknown} */ l) => Array.isArray(l) && l.length <= 64 && l.every((w) => typeof w === 'string');
       for (const x of o.f.slice(0, 10_000)) {
-        if (x && typeof x.item === 'string' && typeof x.slot === 'string' && typeof x.outcome === 'string' && Number.isInteger(x.at)) {
-          j.feedback.push({ at: Math.min(Math.max(0, x.at), j.len), item: x.item, slot: x.slot, outcome: x.outcome, now: Number(x.now) || 0 });
-        }
+        if (!x || !Number.isInteger(x.at)) continue;
+        const at = Math.min(Math.max(0, x.at), j.len);
+        if (x.k === undefined && typeof x.item === 'string' && typeof x.slot === 'string' && typeof x.outcome === 'string') {
+          j.feedback.push({ at, item: x.item, slot: x.slot, outcome: x.outcome, now: Number(x.now) || 0 });
+        } else if ((x.k === 'like' || x.k === 'dislike') && typeof x.word === 'string') j.feedback.push({ at, k: x.k, word: x.word });
+        else if (x.k === 'forget' && typeof x.what === 'string') j.feedback.push({ at, k: 'forget', what: x.what });
+        else if (x.k === 'prefs' && words(x.likes) && words(x.dislikes)) j.feedback.push({ at, k: 'prefs', likes: x.likes, dislikes: x.dislikes });
       }
       j.feedback.sort((a, b) => a.at - b.at);
     }
@@ -289,8 +304,12 @@ export function replay(M, engine, journal, copyIn, now) {
   };
   for (const x of journal.feedback) {
     run(x.at);
-    // An item gone from the catalog since is simply not replayed.
-    if (!M.feedback(engine, x.item, x.slot, x.outcome, x.now)) feedback++;
+    // Rejected now (an item gone from the catalog since): simply not replayed.
+    const k = /** @type {any} */ (x).k;
+    if (k === 'like' || k === 'dislike') engine.addPreference(/** @type {any} */ (x).word, k === 'like');
+    else if (k === 'prefs') engine.setPreferences(/** @type {any} */ (x).likes, /** @type {any} */ (x).dislikes);
+    else if (k === 'forget') engine.forget(/** @type {any} */ (x).what);
+    else if (!M.feedback(engine, x.item, x.slot, x.outcome, x.now)) feedback++;
   }
   run(journal.len);
   return { events, feedback };

@@ -206,3 +206,26 @@ test('a report whose privacy spend a rebase dropped is never sent; the next roun
   assert.equal(fresh.profile().rfm.eventsTotal, 6, "both tabs' events are stored");
   for (const h of [a, b, fresh]) h.close();
 });
+
+test('preferences and pick feedback given in one tab survive a rebase onto another tab\'s save', { timeout: 30_000 }, async () => {
+  const key = `tabs${keys++}`;
+  const disk = newDisk();
+  const plan = faultPlan();
+  const noChannel = { BroadcastChannel: null };
+  const a = await openTab(disk, plan, key, noChannel);
+  const b = await openTab(disk, plan, key, noChannel);
+  a.track(eventAt(1));
+  a.preferences.like('trail');
+  a.preferences.dislike('formal');
+  a.preferences.set({ likes: ['trail', 'merino'] });
+  a.feedback({ item: 'sku-2', slot: 'for_you', outcome: 'dismiss' });
+  b.track(eventAt(2));
+  await b.save();
+  await a.save(); // rebases onto b's save and replays all of the above
+  const fresh = await openTab(disk, plan, key, noChannel);
+  assert.deepEqual(fresh.preferences.get(), { likes: ['trail', 'merino'], dislikes: ['formal'] });
+  assert.equal(fresh.profile().rfm.eventsTotal, 2);
+  assert.deepEqual(Buffer.from(fresh.exportState()), Buffer.from(a.exportState()));
+  assert.ok(!fresh.recommend({ count: 4 }).some((p) => p.item === 'sku-2'), 'the dismissed item rests in the merged state');
+  for (const h of [a, b, fresh]) h.close();
+});
