@@ -396,6 +396,21 @@ export interface HearthEvents {
   sync: { status: 'ok' | 'retry'; acked?: number; rejected?: number; queued?: number; httpStatus?: number; error?: string };
   /** Something the game awarded, took back or expired: one event per change (see RewardEvent). */
   reward: RewardEvent;
+  /**
+   * `status` / `statusReason` / `statusCode` changed after start: storage
+   * failed (`'memory-only'`: Hearth keeps working in memory) or works again
+   * (`'ready'`).
+   */
+  status: StatusEvent;
+}
+
+/** The payload of the `'status'` event. */
+export interface StatusEvent {
+  status: HearthStatus;
+  /** Why (the storage error's message); null when all is well. */
+  reason: string | null;
+  /** The HearthError code behind a `'memory-only'` status (`RESOURCE_EXHAUSTED`: storage full; `UNAVAILABLE`: storage unreachable); null otherwise. */
+  code: HearthErrorCode | null;
 }
 
 export type RewardKind =
@@ -517,6 +532,8 @@ export interface Hearth {
   readonly status: HearthStatus;
   /** Why the status is what it is; null when all is well. */
   readonly statusReason: string | null;
+  /** The HearthError code behind `'memory-only'` (`RESOURCE_EXHAUSTED`, `UNAVAILABLE`, …); null otherwise. */
+  readonly statusCode: HearthErrorCode | null;
   /** Bumps on every change to the user's state. */
   readonly revision: number;
   readonly catalog: Catalog;
@@ -547,8 +564,13 @@ export interface Hearth {
   exportJSON(): string;
   /** Wipes everything Hearth knows about the user, in memory and in storage. The catalog stays. */
   erase(): Promise<void>;
-  /** Writes the state to storage now. Resolves even when storage fails (see `status`, `'error'`). */
-  save(): Promise<void>;
+  /**
+   * Writes the state to storage now (under the storage key's lock, merged
+   * with what other tabs saved: docs/durability.md). Resolves `true` when
+   * storage holds the state, `false` when it could not be written (never
+   * rejects for storage failures: see `status`, `'error'`).
+   */
+  save(): Promise<boolean>;
   /** Frees the wasm handle and listeners; unsaved changes are written best-effort. Idempotent; later calls throw FAILED_PRECONDITION. */
   close(): void;
   /** Subscribes; returns a function that unsubscribes. */

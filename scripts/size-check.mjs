@@ -13,6 +13,10 @@
 // challenges/mystery boxes and their bindings; the game's wasm objects are
 // game.cc 246 KB, rules.cc 141 KB, expr.cc 58 KB, bindings 39 KB before
 // linking). The budget is that measurement plus ~3%: 407 KiB.
+// + durability (branch `durability`: js/internal/persist.js and the save
+// protocol in hearth.js — lock, rebase, per-tab tails, fold marker):
+// 420,785 B gz measured, +12.1 KB gz of unminified JS, no wasm change.
+// Budget 412 KiB.
 //
 // + size work (branch `size`): cold sources share simdjson's accessors
 // (CMakeLists.txt, HEARTH_WASM_COLD_OPT), the old 11-argument Embind track
@@ -37,9 +41,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 402 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 412 * 1024);
 // The same SDK minified and bundled (what a page downloads); ratchets too.
-const MIN_BUDGET_GZ = Number(process.env.HEARTH_MIN_SIZE_BUDGET ?? 371 * 1024);
+const MIN_BUDGET_GZ = Number(process.env.HEARTH_MIN_SIZE_BUDGET ?? 376 * 1024);
 // Issues 3 and 8: the finished SDK, JS + wasm, gzip. Reported, not enforced.
 const TARGET_GZ = 64 * 1024;
 

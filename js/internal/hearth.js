@@ -8,7 +8,7 @@
 
 import { HearthError, fromStatus, invalidArgument, wrapStorageError } from '../errors.js';
 import { createCampaigns, normalizeContext } from './campaigns.js';
-import { base64ToBytes, bytesToBase64 } from '../storage/base64.js';
+import { base64ToBytes } from '../storage/base64.js';
 import { createIndexedDBStorage } from '../storage/indexeddb.js';
 import { isStorageAdapter } from '../storage/index.js';
 import { createLocalStorage } from '../storage/local.js';
@@ -17,6 +17,12 @@ import { INIT as CONSENT_INIT, createConsentApi, normalizeConsentValues } from '
 import { SyncClient, createPrivacyApi, normalizeSyncOptions } from './sync.js';
 import { EventPacker, packedSize } from './packed.js';
 import { createGame, drainRewards, eventContext, timeZoneOption } from './game.js';
+import {
+  Journal, createCoordinator, decodeTail, encodeTail, foldedTails, newTabId, replay, snapshotRevision, storedTag, tailKeys, textHash,
+  writeFoldMarker,
+} from './persist.js';
+
+export { snapshotRevision };
 
 const TOKEN = Symbol('hearth.constructor');
 const RESTORE = Symbol('hearth.restore');
@@ -29,7 +35,7 @@ const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 const MAX_BATCH_EVENTS = 100_000;
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal', 'context'];
 const EVENT_KEY_SET = new Set(EVENT_KEYS);
-const LISTENER_EVENTS = ['change', 'error', 'consent', 'sync', 'reward'];
+const LISTENER_EVENTS = ['change', 'error', 'consent', 'sync', 'reward', 'status'];
 const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
 const MAX_KEY_LENGTH = 200;
 // A burst of mutations postpones the autosave at most this many delays.
@@ -87,6 +93,10 @@ export function defaultEnv() {
       if (typeof g.reportError === 'function') g.reportError(e);
       else console.error(e);
     },
+    // Cross-tab coordination (js/internal/persist.js): Web Locks where the
+    // platform has them, and a BroadcastChannel per storage key.
+    locks: g.navigator?.locks ?? null,
+    BroadcastChannel: typeof g.BroadcastChannel === 'function' ? g.BroadcastChannel : null,
   };
 }
 
@@ -304,17 +314,6 @@ function toBytes(x) {
 }
 
 /**
- * The revision stored in a snapshot header (u64 LE at byte 16), or -1n when
- * the blob does not even look like a snapshot.
- * @param {Uint8Array} bytes
- * @returns {bigint}
- */
-export function snapshotRevision(bytes) {
-  if (bytes.length < 24 || bytes[0] !== 0x48 || bytes[1] !== 0x52 || bytes[2] !== 0x54 || bytes[3] !== 0x48) return -1n;
-  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(16, true);
-}
-
-/**
  * A HearthError for an exception out of the module. WebAssembly traps and
  * stack overflows leave the module unusable: it is marked broken.
  * @param {any} M
@@ -372,7 +371,10 @@ export class Hearth {
   /** @type {Env} */ #env;
   /** @type {'restoring' | 'ready' | 'memory-only' | 'closed'} */ #status = 'restoring';
   /** @type {string | null} */ #statusReason = null;
+  /** @type {string | null} */ #statusCode = null;
   #closed = false;
+  /** True while close() writes the last changes (the handle is still alive). */
+  #final = false;
   /** Whether saves may write: false after the startup read failed, so a
    * fresh state never overwrites a stored one we could not see. */
   #writable = true;
@@ -381,17 +383,53 @@ export class Hearth {
   #lastRevision = 0;
   /** @type {unknown} */ #timer = null;
   /** @type {number | null} */ #firstDirtyAt = null;
-  /** @type {Promise<void>} */ #inflight = Promise.resolve();
-  /** @type {Promise<void> | null} */ #queued = null;
+  /** @type {Promise<unknown>} */ #inflight = Promise.resolve();
+  /** @type {Promise<boolean> | null} */ #queued = null;
   /** @type {Map<string, Set<Function>>} */ #listeners = new Map();
   /** @type {HearthError[]} */ #pendingErrors = [];
   /** @type {SyncClient} */ #sync;
+  /** The lock and channel shared with other tabs (js/internal/persist.js). */
+  /** @type {ReturnType<typeof createCoordinator>} */ #coord;
+  /** storedTag() of what storage held when this state was last read from or
+   * written to it; null: adopt (options.snapshot), never rebase onto storage. */
+  /** @type {string | null} */ #base = 'none';
+  /** Events and pick feedback applied since #base: replayed on a rebase. */
+  #journal = new Journal();
+  /** This tab's tail key (`<key>:tail:<tab>`). */ #tailKey = '';
+  /** The journal mark the tail this tab last wrote holds (null: none). */
+  /** @type {import('./persist.js').Mark | null} */ #tailMark = null;
+  /** Tails of other pages adopted at start (key → their text and journal),
+   * replayed after catalog.load(), removed by the save that includes them. */
+  /** @type {Map<string, { text: string, journal: Journal }>} */ #adopted = new Map();
+  #adoptedReady = false;
+  /** The save under way: the tag it leaves and the journal entries it holds. */
+  /** @type {{ tag: string, mark: import('./persist.js').Mark } | null} */ #writing = null;
+  // Page events never throw at the host page: failures go to 'error'.
   #onPageHide = () => {
-    this.#flushOnHide();
-    this.#sync.onPageHide();
+    try {
+      this.#flushOnHide();
+      this.#sync.onPageHide();
+    } catch (e) {
+      this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e));
+    }
   };
   #onVisibility = () => {
-    if (this.#env.document?.visibilityState === 'hidden') this.#flushOnHide();
+    try {
+      if (this.#env.document?.visibilityState === 'hidden') this.#flushOnHide();
+    } catch (e) {
+      this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e));
+    }
+  };
+  /** A message from another tab on the key's channel. @param {any} msg */
+  #onPeer = (msg) => {
+    if (this.#closed || this.#status === 'restoring' || msg === null || typeof msg !== 'object' || msg.from === this.#tailKey) return;
+    if (msg.type === 'saved' && msg.tag !== this.#base) {
+      // Catch up: the next save rebases onto what the other tab wrote (and
+      // writes only when this tab has changes of its own).
+      this.#enqueueSave().catch(() => {});
+    } else if (msg.type === 'erased') {
+      this.#eraseHere();
+    }
   };
 
   /**
@@ -408,6 +446,10 @@ export class Hearth {
     this.#engine = engine;
     this.#opts = opts;
     this.#env = env;
+    // Memory storage lives in this process only: a lock of its own, no channel.
+    this.#coord = createCoordinator(opts.key, env, opts.adapter.kind === 'memory' ? opts.adapter : null);
+    this.#tailKey = `${opts.key}:tail:${newTabId(/** @type {any} */ (env).random ?? Math.random)}`;
+    this.#coord.listen(this.#onPeer);
     const self = this;
 
     /** What Hearth believes about the user, in weights and in words. */
@@ -418,6 +460,7 @@ export class Hearth {
       }
       optionalString(what, 'profile.forget(what)');
       this.#mutate((M, e) => this.#check(e.forget(what)));
+      this.#journal.addOp({ k: 'forget', what });
     };
     this.profile = profile;
 
@@ -480,6 +523,7 @@ export class Hearth {
         const dislikes =
           prefs.dislikes === undefined ? /** @type {any} */ (current).dislikes : wordList(prefs.dislikes, 'dislikes');
         self.#mutate((M, e) => self.#check(e.setPreferences(likes, dislikes)));
+        self.#journal.addOp({ k: 'prefs', likes: [...likes], dislikes: [...dislikes] });
       },
       /** @returns {{ likes: string[], dislikes: string[] }} */
       get() {
@@ -573,6 +617,11 @@ export class Hearth {
     return this.#statusReason;
   }
 
+  /** The HearthError code behind 'memory-only' (RESOURCE_EXHAUSTED, UNAVAILABLE, …); null otherwise. */
+  get statusCode() {
+    return this.#statusCode;
+  }
+
   /** Bumps on every change to the user's state. */
   get revision() {
     if (this.#closed || brokenModules.has(this.#M)) return this.#lastRevision;
@@ -655,7 +704,9 @@ export class Hearth {
     if (typeof item !== 'string' || item === '') throw invalidArgument('feedback(event): item must be the id of the item shown');
     if (typeof slot !== 'string') throw invalidArgument("feedback(event): slot must be 'for_you' or 'wow'");
     if (typeof outcome !== 'string') throw invalidArgument("feedback(event): outcome must be 'click', 'dismiss' or 'purchase'");
-    this.#call((M, e) => this.#check(M.feedback(e, item, slot, outcome, this.#nowMs())));
+    const now = this.#nowMs();
+    this.#call((M, e) => this.#check(M.feedback(e, item, slot, outcome, now)));
+    this.#journal.addFeedback(item, slot, outcome, now);
     this.#refreshRevision();
     this.#schedule();
   }
@@ -688,17 +739,39 @@ export class Hearth {
     }
     let recorded = 0;
     let duplicates = 0;
+    const mark = this.#journal.mark();
     if (batch.length > 0) {
       try {
         const r = this.#call((M, e) => {
           if (batch.length > MAX_BATCH_EVENTS) {
             throw new HearthError('RESOURCE_EXHAUSTED', `an event batch holds at most ${MAX_BATCH_EVENTS} events; split it; nothing was recorded`);
           }
-          const length = this.#packerFor(e).pack(batch, capacity);
-          return this.#unwrap(M.trackPackedBatch(e, length, this.#nowMs()));
+          const packer = this.#packerFor(e);
+          const length = packer.pack(batch, capacity);
+          // Journaled as packed (a byte copy), before the call may move wasm memory.
+          this.#journal.append(/** @type {Uint8Array} */ (packer.bytes), length);
+          try {
+            return this.#unwrap(M.trackPackedBatch(e, length, this.#nowMs()));
+          } catch (x) {
+            this.#journal.truncate(mark);
+            throw x;
+          }
         });
         recorded = r.recorded;
         duplicates = r.duplicates;
+        if (r.rejected.length > 0) {
+          // Journal only what the core took (re-packed on the side; rare).
+          this.#journal.truncate(mark);
+          const out = new Set(r.rejected.map((/** @type {any} */ x) => x.index));
+          const kept = batch.filter((_, i) => !out.has(i));
+          if (kept.length > 0) {
+            const side = new EventPacker({ packBuffer: (/** @type {number} */ n) => new Uint8Array(n) });
+            let cap = 0;
+            for (const ev of kept) cap += packedSize(ev);
+            const n = side.pack(kept, cap);
+            this.#journal.append(/** @type {Uint8Array} */ (side.bytes), n);
+          }
+        }
         for (const x of r.rejected) {
           const index = origin[x.index];
           rejected.push({ index, code: x.code, message: `trackMany(events): events[${index}]: ${x.message}` });
@@ -732,20 +805,30 @@ export class Hearth {
     this.#cancelTimer();
     const revision = this.#lastRevision;
     const { adapter, key, tailStore } = this.#opts;
+    this.#journal.clear();
+    this.#tailMark = null;
     // Let any write already under way land first, or it would bring the old state back.
     await this.#inflight;
-    try {
-      tailStore?.removeItem(`${key}:tail`);
-    } catch {
-      // a tail we cannot remove is also one we could not have written
-    }
-    try {
-      await adapter.delete(key);
-      await adapter.delete(`${key}:corrupt`);
-      if (this.#writable && this.#lastRevision === revision) this.#savedRevision = revision;
-    } catch (e) {
-      this.#storageFailed(wrapStorageError(e, 'erase'));
-    }
+    await this.#locked(async () => {
+      try {
+        tailStore?.removeItem(`${key}:tail`);
+        tailStore?.removeItem(this.#tailKey);
+        for (const k of this.#adopted.keys()) tailStore?.removeItem(k);
+        this.#adopted.clear();
+      } catch {
+        // a tail we cannot remove is also one we could not have written
+      }
+      try {
+        await adapter.delete(key);
+        await adapter.delete(`${key}:corrupt`);
+        this.#base = 'none';
+        if (this.#writable && this.#lastRevision === revision) this.#savedRevision = revision;
+        // Every other open tab forgets too (they would save it back otherwise).
+        this.#coord.post({ type: 'erased', from: this.#tailKey });
+      } catch (e) {
+        this.#storageFailed(wrapStorageError(e, 'erase'));
+      }
+    });
   }
 
   /** Writes the current state to storage now. Never rejects for storage failures: see status and 'error'. */
@@ -761,15 +844,12 @@ export class Hearth {
    */
   close() {
     if (this.#closed) return;
-    const { adapter, key, ownsAdapter } = this.#opts;
-    /** @type {Uint8Array | null} */
-    let last = null;
-    if (this.#status !== 'restoring' && this.#writable && this.#isDirty() && !brokenModules.has(this.#M) && this.#storageAllowed()) {
-      try {
-        last = this.#M.exportState(this.#engine);
-      } catch {
-        last = null;
-      }
+    const { adapter, ownsAdapter } = this.#opts;
+    let last = false;
+    try {
+      last = this.#status !== 'restoring' && this.#canWrite() && this.#refreshRevision() !== this.#savedRevision;
+    } catch {
+      last = false;
     }
     this.#sync.stop();
     this.#closed = true;
@@ -778,13 +858,28 @@ export class Hearth {
     this.#detachPageListeners();
     this.#listeners.clear();
     this.#pendingErrors = [];
-    try {
-      this.#engine.delete();
-    } catch {
-      // an aborted module cannot free anything; nothing left to do
+    this.#coord.listen(() => {});
+    const free = () => {
+      this.#final = false;
+      try {
+        this.#engine.delete();
+      } catch {
+        // an aborted module cannot free anything; nothing left to do
+      }
+      this.#coord.close();
+    };
+    if (!last) {
+      free();
+      if (ownsAdapter) this.#inflight.then(() => adapter.close?.()).catch(() => {});
+      return;
     }
-    const bytes = last;
-    const done = this.#inflight.then(() => (bytes ? adapter.set(key, bytes) : undefined)).catch(() => {});
+    // The last changes are saved like any others (under the lock, rebased if
+    // another tab saved meanwhile); the handle is freed once that is done.
+    this.#final = true;
+    const done = this.#inflight
+      .then(() => this.#writeNow(false))
+      .catch(() => {})
+      .finally(free);
     if (ownsAdapter) done.then(() => adapter.close?.());
   }
 
@@ -794,7 +889,7 @@ export class Hearth {
    * @returns {() => void} unsubscribes
    */
   on(event, fn) {
-    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change', 'error', 'consent', 'sync' or 'reward'`);
+    if (!LISTENER_EVENTS.includes(event)) throw invalidArgument(`on(event): unknown event '${event}'; use 'change', 'error', 'consent', 'sync', 'reward' or 'status'`);
     if (typeof fn !== 'function') throw invalidArgument('on(event, fn): fn must be a function');
     this.#assertOpen();
     let set = this.#listeners.get(event);
@@ -828,16 +923,42 @@ export class Hearth {
       const err = this.#M.restoreState(this.#engine, snapshot);
       if (err) throw new HearthError(err.code, `options.snapshot: ${err.message}`);
       this.#refreshRevision();
-      // Storage is still where this state will be saved.
+      // Storage is still where this state will be saved: the first save
+      // writes it over whatever is stored (never rebases onto it).
       this.#savedRevision = NaN;
+      this.#base = null;
       this.#status = 'ready';
       this.#attachPageListeners();
       this.#schedule();
       return;
     }
+    // Under the lock: another tab's save never interleaves with the fold.
+    await this.#locked(() => this.#restoreFromStorage());
+    if (this.#closed) return;
+    this.#attachPageListeners();
+    if (this.#pendingErrors.length > 0) {
+      // Emitted once createHearth() has resolved, so that a listener attached
+      // right after `await createHearth()` hears about it.
+      this.#env.setTimeout(() => {
+        const errors = this.#pendingErrors;
+        this.#pendingErrors = [];
+        for (const e of errors) this.#emit('error', e);
+      }, 0);
+    }
+  }
 
+  /**
+   * The stored snapshot, then the tails of pages that went away before their
+   * save landed: an older version's single tail (newest revision wins, as
+   * before), and this version's per-tab tails (a tail based on what is
+   * stored supersedes it; any other has its journal replayed on top).
+   */
+  async #restoreFromStorage() {
+    const { adapter, key, tailStore } = this.#opts;
     /** @type {{ bytes: Uint8Array, from: string }[]} */
     const candidates = [];
+    /** @type {Uint8Array | null} */
+    let mainBytes = null;
     /** @type {HearthError | null} */
     let readError = null;
     try {
@@ -845,24 +966,31 @@ export class Hearth {
       if (main != null) {
         const bytes = toBytes(main);
         if (!bytes) throw new HearthError('DATA_LOSS', `storage returned ${describe(main)} for '${key}', not bytes`);
+        mainBytes = bytes;
         candidates.push({ bytes, from: 'storage' });
       }
     } catch (e) {
       readError = wrapStorageError(e, 'read');
     }
     let hadTail = false;
+    /** Tails read, by key, with their text (removed once folded, if unchanged). */
+    /** @type {Map<string, string>} */
+    const tailTexts = new Map();
+    /** @type {{ k: string, tail: ReturnType<typeof decodeTail> }[]} */
+    const tabTails = [];
     if (tailStore) {
       try {
-        const text = tailStore.getItem(`${key}:tail`);
-        if (text !== null) {
+        // Tails a save already folded in (it crashed before removing them).
+        const already = foldedTails(tailStore, key, storedTag(mainBytes));
+        for (const k of tailKeys(tailStore, key)) {
+          const text = tailStore.getItem(k);
+          if (text === null) continue;
           hadTail = true;
-          let bytes;
-          try {
-            bytes = base64ToBytes(text);
-          } catch {
-            bytes = encoder.encode(text); // not base64: keep it as found, it restores as corrupt
-          }
-          candidates.push({ bytes, from: 'tail' });
+          tailTexts.set(k, text);
+          if (already.get(k) === textHash(text)) continue;
+          const tail = decodeTail(text);
+          if (tail.legacy) candidates.push({ bytes: /** @type {Uint8Array} */ (tail.snapshot), from: 'tail' });
+          else tabTails.push({ k, tail });
         }
       } catch {
         // localStorage blocked: no tail, as if there were none
@@ -906,13 +1034,58 @@ export class Hearth {
         ),
       });
     }
+    // Tabs' tails: those based on what is stored first (the first one's
+    // snapshot supersedes it, unless an older version's tail already did),
+    // then every other one's journal replayed on top.
+    const mainTag = storedTag(mainBytes);
+    const legacyWon = restored && order.find((c) => !bad.some((b) => b.i === c.i))?.from === 'tail';
+    let superseded = legacyWon;
+    for (const { k, tail } of tabTails) {
+      // Written while a save was under way, which landed: based on that save.
+      if (tail.writing && tail.writing.tag === mainTag && tail.base !== mainTag) {
+        tail.base = mainTag;
+        tail.journal.dropFront(tail.writing.mark);
+      }
+    }
+    tabTails.sort((a, b) => Number(b.tail.base === mainTag) - Number(a.tail.base === mainTag));
+    /** @type {Set<string>} */
+    const covered = new Set();
+    for (const { k, tail } of tabTails) {
+      if (tail.bad) {
+        bad.push({
+          bytes: encoder.encode(/** @type {string} */ (tailTexts.get(k))),
+          from: 'tail',
+          error: new HearthError('DATA_LOSS', `the pagehide copy in localStorage '${k}' is unreadable and was kept under '${key}:corrupt'`),
+        });
+        continue;
+      }
+      if (covered.has(k)) continue; // replayed into the snapshot restored below/above
+      if (!superseded && !readError && tail.base === mainTag && tail.snapshot) {
+        const err = this.#call((M, e) => M.restoreState(e, /** @type {Uint8Array} */ (tail.snapshot)));
+        if (!err) {
+          superseded = true;
+          // Tails whose journals that tab had replayed are in this snapshot.
+          for (const [ck, hash] of tail.covers) if (textHash(tailTexts.get(ck) ?? '') === hash) covered.add(ck);
+          continue;
+        }
+      }
+      // Its events need the catalog, which the host loads after start: they
+      // wait for catalog.load() (#replayAdopted), and the tail stays until
+      // a save includes them.
+      const text = /** @type {string} */ (tailTexts.get(k));
+      tailTexts.delete(k);
+      if (!tail.journal.isEmpty()) this.#adopted.set(k, { text, journal: tail.journal });
+      else tailTexts.set(k, text); // nothing to replay: folded as is
+    }
     this.#refreshRevision();
+    this.#base = mainTag;
 
     if (readError) {
       // We could not see what storage holds: never overwrite it this session.
       this.#writable = false;
       this.#status = 'memory-only';
       this.#statusReason = readError.message;
+      this.#statusCode = readError.code;
       this.#pendingErrors.push(readError);
     } else {
       this.#status = 'ready';
@@ -928,29 +1101,18 @@ export class Hearth {
     }
     if (this.#writable) {
       if (hadTail || bad.length > 0) {
-        // Fold: storage now gets the state we run with, then the tail goes
-        // (even a newer tail: it was read, and restored or set aside).
-        if ((await this.#writeNow(true)) && hadTail) {
-          try {
-            tailStore?.removeItem(`${key}:tail`);
-          } catch {
-            // folded again next time
-          }
-        }
+        // Fold: storage now gets the state we run with (one write), then the
+        // tails go (even a newer one: it was read, and restored or set aside;
+        // one rewritten meanwhile by its live tab stays).
+        await this.#reconcile(true, tailTexts); // removes the tails once written
       } else {
         this.#savedRevision = this.#lastRevision;
+        try {
+          if (tailStore?.getItem(`${key}:folded`) != null) tailStore.removeItem(`${key}:folded`); // a stale marker
+        } catch {
+          // harmless: a marker only counts when its tag matches
+        }
       }
-    }
-    if (this.#closed) return;
-    this.#attachPageListeners();
-    if (this.#pendingErrors.length > 0) {
-      // Emitted once createHearth() has resolved, so that a listener attached
-      // right after `await createHearth()` hears about it.
-      this.#env.setTimeout(() => {
-        const errors = this.#pendingErrors;
-        this.#pendingErrors = [];
-        for (const e of errors) this.#emit('error', e);
-      }, 0);
     }
   }
 
@@ -1005,6 +1167,10 @@ export class Hearth {
       // id), or -1 (see EngineHandle::TrackPacked).
       const packer = this.#packerFor(e);
       const length = packer.packOne(ev);
+      // Journaled as packed (a byte copy), before the call may move wasm memory.
+      const journal = this.#journal;
+      const before = journal.len;
+      journal.append(/** @type {Uint8Array} */ (packer.bytes), length);
       // The plain export when the module has it (one direct wasm call), else Embind.
       const r = packer.address > 0 ? M._hearth_track_packed(packer.address, length, ev.now) : e.trackPacked(length, ev.now);
       if (r >= 0) {
@@ -1012,8 +1178,13 @@ export class Hearth {
         this.#lastRevision = (r - flags) / 4;
         // Rewards waiting: one more call only then.
         if (flags >= 2) drainRewards(M, e, (reward) => this.#emit('reward', reward));
-        return flags % 2 === 0 ? 'recorded' : 'duplicate';
+        if (flags % 2 !== 0) {
+          journal.len = before;
+          return 'duplicate';
+        }
+        return 'recorded';
       }
+      journal.len = before;
       const err = e.lastError();
       throw new HearthError(err?.code ?? 'INTERNAL', err?.message ?? 'the event was rejected');
     });
@@ -1054,11 +1225,31 @@ export class Hearth {
       else if (input !== null && typeof input === 'object') bytes = encoder.encode(JSON.stringify(input));
       else throw invalidArgument('catalog.load(input): input must be JSON text, bytes (Uint8Array / ArrayBuffer) or a parsed array');
     }
-    return this.#call((M, e) => {
+    const result = this.#call((M, e) => {
       const r = M.loadCatalog(e, bytes, replace);
       if (r.error) throw new HearthError(r.error.code, `catalog.load(): ${r.error.message}`);
       return { items: r.loaded, rejected: r.rejected, size: r.size };
     });
+    if (this.#adopted.size > 0 && !this.#adoptedReady) this.#replayAdopted();
+    return result;
+  }
+
+  /**
+   * Replays the journals of tails adopted at start (pages that went away
+   * before their save landed, based on an older stored state) once there is
+   * a catalog to resolve their items; the next save folds them in.
+   */
+  #replayAdopted() {
+    const before = this.#lastRevision;
+    try {
+      this.#call((M, e) => {
+        for (const { journal } of this.#adopted.values()) replay(M, e, journal, (b) => this.#packerFor(e).copyIn(b), this.#nowMs());
+      });
+    } catch (e) {
+      this.#emit('error', e);
+    }
+    this.#adoptedReady = true;
+    if (this.#refreshRevision() !== before) this.#changed();
   }
 
   /**
@@ -1070,6 +1261,7 @@ export class Hearth {
     if (typeof word !== 'string' || word.length === 0) throw invalidArgument(`preferences.${name}(word) needs a non-empty string`);
     optionalString(word, `preferences.${name}(word)`);
     this.#mutate((M, e) => this.#check(e.addPreference(word, like)));
+    this.#journal.addOp({ k: like ? 'like' : 'dislike', word });
   }
 
   /**
@@ -1156,7 +1348,8 @@ export class Hearth {
     this.#timer = this.#env.setTimeout(() => {
       this.#timer = null;
       this.#firstDirtyAt = null;
-      if (!this.#closed) this.#enqueueSave();
+      // An autosave never rejects at the host page: failures go to status / 'error'.
+      if (!this.#closed) this.#enqueueSave().catch((e) => this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e)));
     }, Math.max(0, due - t));
   }
 
@@ -1166,12 +1359,15 @@ export class Hearth {
     this.#firstDirtyAt = null;
   }
 
-  /** Saves run one after another; a save asked for while one is waiting joins it. */
+  /**
+   * Saves run one after another; a save asked for while one is waiting joins it.
+   * @returns {Promise<boolean>} whether storage holds the state (as of that save)
+   */
   #enqueueSave() {
     if (this.#queued) return this.#queued;
     const run = async () => {
       this.#queued = null;
-      await this.#writeNow(false);
+      return this.#writeNow(false);
     };
     const p = this.#inflight.then(run, run);
     this.#queued = p;
@@ -1179,17 +1375,79 @@ export class Hearth {
     return p;
   }
 
+  /** Whether saves may run: open (or in close()'s final save), writable, allowed. */
+  #canWrite() {
+    return (!this.#closed || this.#final) && this.#writable && !brokenModules.has(this.#M) && this.#storageAllowed();
+  }
+
   /**
-   * Writes the current snapshot to storage (when it changed, or always with
-   * `force`), then drops a tail the write made redundant.
+   * Runs `fn` holding the storage key's lock (Web Locks across tabs). A
+   * platform that refuses the lock (opaque origins) runs it unlocked.
+   * @template T
+   * @param {() => Promise<T>} fn
+   * @returns {Promise<T>}
+   */
+  async #locked(fn) {
+    let entered = false;
+    try {
+      return await this.#coord.exclusive(() => {
+        entered = true;
+        return fn();
+      });
+    } catch (e) {
+      if (entered) throw e;
+      return fn();
+    }
+  }
+
+  /**
+   * Saves under the lock: see #reconcile.
    * @param {boolean} force
    * @returns {Promise<boolean>} whether storage now holds the current state
    */
   async #writeNow(force) {
-    if (this.#closed || !this.#writable || brokenModules.has(this.#M) || !this.#storageAllowed()) return false;
+    if (!this.#canWrite()) return false;
+    return this.#locked(() => this.#reconcile(force));
+  }
+
+  /**
+   * The save protocol (docs/durability.md), run holding the lock: read what
+   * storage holds; if another tab wrote since this state was based on it,
+   * rebase (restore that, replay this tab's journal); then, when the state
+   * differs from storage (or with `force`), write it with ONE set() of the
+   * key and tell the other tabs.
+   * @param {boolean} force
+   * @param {Map<string, string> | null} [fold] tails (key → text) the state includes (start-up fold)
+   * @returns {Promise<boolean>}
+   */
+  async #reconcile(force, fold = null) {
+    if (!this.#canWrite()) return false;
+    const { adapter, key } = this.#opts;
+    if (this.#base !== null) {
+      /** @type {Uint8Array | null} */
+      let stored;
+      try {
+        const v = await adapter.get(key);
+        stored = v == null ? null : toBytes(v);
+        if (v != null && !stored) throw new HearthError('DATA_LOSS', `storage returned ${describe(v)} for '${key}', not bytes`);
+      } catch (e) {
+        this.#storageFailed(wrapStorageError(e, 'read'));
+        return false;
+      }
+      if (!this.#canWrite()) return false;
+      const tag = storedTag(stored);
+      if (tag !== this.#base) {
+        if (stored === null) {
+          // Gone without an 'erased' message from a tab (evicted under storage
+          // pressure, cleared, a deleted database): write this state back.
+          this.#base = 'none';
+          this.#savedRevision = NaN;
+        } else await this.#rebase(stored, tag);
+      }
+      if (!this.#canWrite()) return false;
+    }
     const revision = this.#refreshRevision();
     if (!force && revision === this.#savedRevision) return true;
-    const { adapter, key, tailStore } = this.#opts;
     let bytes;
     try {
       bytes = this.#M.exportState(this.#engine);
@@ -1197,45 +1455,232 @@ export class Hearth {
       this.#emit('error', fatal(this.#M, e));
       return false;
     }
+    const covered = this.#journal.mark();
+    const folding = this.#markFold(bytes, fold);
+    this.#writing = { tag: storedTag(bytes), mark: covered };
     try {
       await adapter.set(key, bytes);
     } catch (e) {
       this.#storageFailed(wrapStorageError(e, 'write'));
       return false;
+    } finally {
+      this.#writing = null;
     }
-    this.#written(revision);
+    this.#committed(bytes, revision, covered, folding);
     return true;
   }
 
   /**
-   * Storage now holds `revision`: drop a tail it made redundant, and leave
-   * memory-only mode if a write had failed before.
-   * @param {number} revision
+   * Before a write that includes tails (this tab's own, or those a start-up
+   * folds): the fold marker (persist.js), so that a crash between the write
+   * and the tails' removal never replays them twice.
+   * @param {Uint8Array} bytes what is about to be written
+   * @param {Map<string, string> | null} fold
+   * @returns {Map<string, string>} the tails to remove once the write landed
    */
-  #written(revision) {
-    if (this.#closed) return;
-    this.#savedRevision = revision;
+  #markFold(bytes, fold) {
+    const { key, tailStore } = this.#opts;
+    const tails = new Map(fold ?? []);
+    if (this.#adoptedReady) for (const [k, a] of this.#adopted) tails.set(k, a.text);
+    if (!tailStore) return tails;
+    try {
+      const own = tailStore.getItem(this.#tailKey);
+      if (own !== null) tails.set(this.#tailKey, own);
+      if (tails.size > 0) writeFoldMarker(tailStore, key, storedTag(bytes), tails);
+    } catch {
+      // No marker: a crash right after the write would replay these tails
+      // once more (events with ids are still deduplicated).
+    }
+    return tails;
+  }
+
+  /**
+   * Storage now holds `bytes` (this state at `revision`, which includes the
+   * first `covered` journal entries): advance the base, drop those entries,
+   * drop tails the write made redundant, tell the other tabs.
+   * @param {Uint8Array} bytes
+   * @param {number} revision
+   * @param {number} covered
+   * @param {Map<string, string>} folding tails (key → text) the write includes
+   */
+  #committed(bytes, revision, covered, folding) {
+    this.#base = storedTag(bytes);
+    this.#journal.dropFront(covered);
+    this.#journal.overflow = false;
+    const t = this.#tailMark;
+    this.#tailMark = t && (t.len > covered.len || t.f > covered.f) ? { len: Math.max(0, t.len - covered.len), f: Math.max(0, t.f - covered.f) } : null;
+    for (const k of folding.keys()) this.#adopted.delete(k);
+    if (this.#adopted.size === 0) this.#adoptedReady = false;
     const { key, tailStore } = this.#opts;
     if (tailStore) {
       try {
+        // The tails the write includes, unless rewritten since (a newer
+        // tail of a live tab), then the marker.
+        for (const [k, text] of folding) {
+          if (tailStore.getItem(k) !== text) continue;
+          tailStore.removeItem(k);
+          if (k === this.#tailKey) this.#tailMark = null;
+        }
+        // A tail this tab wrote while the write was under way (pagehide during
+        // a save) is based on the old state: rebase it on the new one, so a
+        // later fold never replays what this write holds.
+        if (tailStore.getItem(this.#tailKey) !== null && !folding.has(this.#tailKey)) {
+          this.#writeTail(this.#M.exportState(this.#engine));
+        }
+        if (folding.size > 0) tailStore.removeItem(`${key}:folded`);
+        // A tail of an older version of Hearth (one per key).
         const tail = tailStore.getItem(`${key}:tail`);
         if (tail !== null && snapshotRevisionOfTail(tail) <= BigInt(revision)) tailStore.removeItem(`${key}:tail`);
       } catch {
         // the next start folds it
       }
     }
-    if (this.#status === 'memory-only') {
-      this.#status = 'ready';
-      this.#statusReason = null;
+    this.#coord.post({ type: 'saved', tag: this.#base, from: this.#tailKey });
+    this.#written(revision);
+  }
+
+  /**
+   * Another tab wrote since this state was based on storage: take what it
+   * wrote and replay this tab's journal on top, so both tabs' events are kept
+   * and this tab converges to the shared state.
+   * @param {Uint8Array} stored
+   * @param {string} tag storedTag(stored)
+   */
+  async #rebase(stored, tag) {
+    const { adapter, key, tailStore } = this.#opts;
+    // The tail this tab wrote when hidden was folded in by another tab: its
+    // entries are in `stored` already.
+    if (this.#tailMark) {
+      let gone = false;
+      try {
+        gone = tailStore?.getItem(this.#tailKey) === null;
+      } catch {
+        gone = false;
+      }
+      if (gone) this.#journal.dropFront(this.#tailMark);
     }
+    this.#tailMark = null;
+    // Adopted tails another tab folded in meanwhile: their entries are in `stored`.
+    if (this.#adopted.size > 0 && tailStore) {
+      /** @type {Set<string>} */
+      const gone = new Set();
+      try {
+        for (const [k, text] of this.#adopted) if (tailStore.getItem(k) !== text) gone.add(k);
+      } catch {
+        // keep them: ids deduplicate
+      }
+      for (const k of gone) this.#adopted.delete(k);
+      if (this.#adopted.size === 0) this.#adoptedReady = false;
+    }
+    if (this.#journal.overflow) {
+      this.#emit(
+        'error',
+        new HearthError(
+          'DATA_LOSS',
+          "this tab's journal of unsaved events was full (storage failed for long), so its latest events could not be replayed onto the state another tab saved",
+        ),
+      );
+      this.#journal.overflow = false;
+    }
+    const M = this.#M;
+    const e = this.#engine;
+    let err;
+    try {
+      err = M.restoreState(e, stored);
+    } catch (x) {
+      this.#emit('error', fatal(M, x));
+      return;
+    }
+    if (err) {
+      // What is stored does not restore here (corrupt, or from a newer
+      // version of Hearth): keep this tab's state, keep the blob aside.
+      try {
+        await adapter.set(`${key}:corrupt`, stored);
+      } catch {
+        // keeping the evidence is best-effort
+      }
+      this.#emit(
+        'error',
+        new HearthError(err.code, `the Hearth state saved under '${key}' by another tab could not be restored and was kept under '${key}:corrupt'; this tab's state replaces it: ${err.message}`),
+      );
+      this.#base = tag;
+      this.#savedRevision = NaN;
+      return;
+    }
+    this.#savedRevision = this.#refreshRevision();
+    try {
+      const copyIn = (/** @type {Uint8Array} */ b) => this.#packerFor(e).copyIn(b);
+      // Adopted tails (already applied here, not yet saved) first: they are older.
+      if (this.#adoptedReady) for (const { journal } of this.#adopted.values()) replay(M, e, journal, copyIn, this.#nowMs());
+      if (!this.#journal.isEmpty()) replay(M, e, this.#journal, copyIn, this.#nowMs());
+    } catch (x) {
+      this.#emit('error', fatal(M, x));
+    }
+    this.#base = tag;
+    this.#refreshRevision();
+    this.#emit('change', { revision: this.#lastRevision });
+  }
+
+  /**
+   * This tab's tail: its snapshot `bytes`, the stored state it is based on,
+   * its journal, the save under way, and the adopted tails it replayed.
+   * Throws what localStorage throws.
+   * @param {Uint8Array} bytes
+   */
+  #writeTail(bytes) {
+    const { tailStore } = this.#opts;
+    if (!tailStore) return;
+    /** @type {[string, string][]} */
+    const covers = [];
+    if (this.#adoptedReady) for (const [k, a] of this.#adopted) covers.push([k, textHash(a.text)]);
+    tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base ?? 'adopt', snapshot: bytes, journal: this.#journal, writing: this.#writing, covers }));
+    this.#tailMark = this.#journal.mark();
+  }
+
+  /** Another tab erased the user's data: so does this one. */
+  #eraseHere() {
+    if (this.#closed || brokenModules.has(this.#M)) return;
+    try {
+      this.#M.erase(this.#engine);
+    } catch (e) {
+      this.#emit('error', fatal(this.#M, e));
+      return;
+    }
+    this.#cancelTimer();
+    this.#journal.clear();
+    this.#adopted.clear();
+    this.#adoptedReady = false;
+    this.#tailMark = null;
+    this.#base = 'none';
+    this.#savedRevision = this.#refreshRevision();
+    try {
+      this.#opts.tailStore?.removeItem(this.#tailKey);
+    } catch {
+      // nothing to remove
+    }
+    this.#emit('change', { revision: this.#lastRevision });
+  }
+
+  /**
+   * Storage now holds `revision`: leave memory-only mode if a write had
+   * failed before.
+   * @param {number} revision
+   */
+  #written(revision) {
+    this.#savedRevision = revision;
+    if (this.#closed) return;
+    if (this.#status === 'memory-only') this.#setStatus('ready', null, null);
   }
 
   /**
    * The page is going away (or hidden, which on mobile may be the last
    * chance): write synchronously what can be written synchronously.
+   * @param {boolean} [direct] start the storage write now, not under the
+   *   lock (a consent revocation: it must reach the disk at once, and what it
+   *   overwrites must not be kept anyway)
    */
-  #flushOnHide() {
-    if (this.#closed || !this.#writable || brokenModules.has(this.#M) || !this.#storageAllowed()) return;
+  #flushOnHide(direct = false) {
+    if (this.#closed || !this.#canWrite()) return;
     this.#refreshRevision();
     if (!this.#isDirty()) return;
     this.#cancelTimer();
@@ -1248,14 +1693,23 @@ export class Hearth {
     }
     const revision = this.#lastRevision;
     if (tailStore) {
+      // This tab's tail: its snapshot, the stored state it is based on, and
+      // its journal (folded in by the next start, or by this tab's next save).
       try {
-        tailStore.setItem(`${key}:tail`, bytesToBase64(bytes));
+        this.#writeTail(bytes);
       } catch (e) {
         this.#storageFailed(wrapStorageError(e, 'write the pagehide copy of'));
       }
     }
-    // Started directly, not queued behind another save: synchronous adapters
-    // (localStorage, memory) finish the write inside this call.
+    if (adapter.synchronous !== true && !direct) {
+      // Under the lock like every save; the tail covers a page that dies first.
+      this.#enqueueSave().catch(() => {});
+      return;
+    }
+    // Synchronous adapters (localStorage, memory): started directly, not
+    // queued behind the lock, so the write finishes inside this call.
+    const covered = this.#journal.mark();
+    const folding = this.#markFold(bytes, null);
     let p;
     try {
       p = adapter.set(key, bytes);
@@ -1263,7 +1717,7 @@ export class Hearth {
       p = Promise.reject(e);
     }
     const write = Promise.resolve(p).then(
-      () => this.#written(revision),
+      () => this.#committed(bytes, revision, covered, folding),
       (e) => {
         if (!this.#closed) this.#storageFailed(wrapStorageError(e, 'write'));
       },
@@ -1290,14 +1744,16 @@ export class Hearth {
     if (this.#storageAllowed()) {
       this.#refreshRevision();
       this.#savedRevision = NaN; // force the write
-      this.#flushOnHide();
+      this.#flushOnHide(true);
       return this.#inflight;
     }
     const { adapter, key, tailStore } = this.#opts;
     const p = this.#inflight.then(async () => {
       try {
         tailStore?.removeItem(`${key}:tail`);
+        tailStore?.removeItem(this.#tailKey);
         await adapter.delete(key);
+        this.#base = 'none';
       } catch (e) {
         this.#storageFailed(wrapStorageError(e, 'erase'));
       }
@@ -1306,12 +1762,25 @@ export class Hearth {
     return p;
   }
 
+  /**
+   * status / statusReason, announced with a 'status' event when they change.
+   * @param {'restoring' | 'ready' | 'memory-only' | 'closed'} status
+   * @param {string | null} reason
+   * @param {string | null} code the HearthError code behind a 'memory-only'
+   */
+  #setStatus(status, reason, code) {
+    const changed = status !== this.#status || reason !== this.#statusReason;
+    this.#status = status;
+    this.#statusReason = reason;
+    this.#statusCode = code;
+    if (changed && status !== 'restoring' && status !== 'closed') this.#emit('status', { status, reason, code });
+  }
+
   /** @param {HearthError} err */
   #storageFailed(err) {
     if (this.#closed) return;
     const first = this.#status !== 'memory-only';
-    this.#status = 'memory-only';
-    this.#statusReason = err.message;
+    this.#setStatus('memory-only', err.message, err.code);
     if (first) this.#emit('error', err);
   }
 

@@ -77,6 +77,23 @@ export class EventPacker {
   }
 
   /**
+   * Copies already packed events (a journal's bytes) into the buffer;
+   * returns their length.
+   * @param {Uint8Array} src
+   */
+  copyIn(src) {
+    let bytes = this.bytes;
+    if (bytes === null || bytes.byteLength < src.length) {
+      bytes = this.handle.packBuffer(src.length);
+      if (bytes === null) throw new HearthError('RESOURCE_EXHAUSTED', 'the events are too large to pack (over 256 MiB); nothing was recorded');
+      this.bytes = bytes;
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    }
+    bytes.set(src);
+    return src.length;
+  }
+
+  /**
    * Packs one event; returns its byte length.
    * @param {{ type: string, item: string, id: string, ts: number, query: string, value: number, quantity: number, deal: boolean, tz: number, contextJson: string }} ev
    */

@@ -179,6 +179,17 @@ export class SyncClient {
       this.#failures++;
       return result;
     }
+    // The save may have rebased onto another tab's newer state (see
+    // docs/durability.md), which does not hold this commit: then the spend
+    // is not on disk, and nothing of it may leave. The next round builds on
+    // the merged state.
+    const kept = new Set(this.#b.call((M, e) => M.reportOutbox(e)).ids);
+    if (!box.ids.every((/** @type {string} */ id) => kept.has(id))) {
+      result.status = 'retry';
+      result.reason = 'another tab saved meanwhile; the reports are built again on the merged state';
+      result.queued = kept.size;
+      return result;
+    }
     for (const id of box.ids) this.#saved.add(id);
     if (this.#allowed()) return { ...result, status: 'skipped', reason: 'consent changed' };
     let res;

@@ -59,8 +59,10 @@ export interface IndexedDBStorageOptions {
 }
 
 /**
- * IndexedDB: the browser default. Reopens its connection once when the
- * browser closed it (`close`, `versionchange`, `InvalidStateError`).
+ * IndexedDB: the browser default. Reopens its connection when the browser
+ * closed it (`close`, `versionchange`, `InvalidStateError`), never uses the
+ * closed one again, and runs a request whose transaction died with it once
+ * more on the new connection.
  */
 export function createIndexedDBStorage(options?: IndexedDBStorageOptions): StorageAdapter;
 

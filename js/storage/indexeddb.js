@@ -1,10 +1,12 @@
 // IndexedDB storage: the browser default. One database ('hearth'), one object
 // store ('state'), values are Uint8Array snapshots under string keys.
 //
-// The connection is opened lazily and reopened once when the browser closed
-// it under us (a `close` event after storage pressure or "clear site data",
-// a `versionchange` from another tab, or an InvalidStateError from
-// db.transaction on a closing connection).
+// The connection is opened lazily and reopened when the browser closed it
+// under us (a `close` event after storage pressure or "clear site data", a
+// `versionchange` from another tab, or an InvalidStateError from
+// db.transaction on a closing connection). A closed connection is never used
+// again, and a request whose transaction died with it runs once more on the
+// new one.
 //
 // IndexedDB writes can be lost when the page goes away (an IDB transaction
 // started in `pagehide` is aborted with the page about 1 time in 200 even with
@@ -24,6 +26,8 @@ export function createIndexedDBStorage(options = {}) {
   const storeName = options.store ?? 'state';
   /** @type {Promise<IDBDatabase> | null} */
   let opening = null;
+  /** Connections the browser closed (or we closed for a versionchange): never used again. */
+  const dead = new WeakSet();
 
   /** @returns {Promise<IDBDatabase>} */
   function open() {
@@ -46,11 +50,16 @@ export function createIndexedDBStorage(options = {}) {
       };
       // Another tab wants to upgrade: step aside, reopen on next use.
       conn.onversionchange = () => {
+        dead.add(conn);
         forget();
         conn.close();
       };
-      // The browser closed the connection (storage cleared, disk error).
-      conn.onclose = forget;
+      // The browser closed the connection (storage cleared, disk error):
+      // transactions in flight on it abort; the next use opens a new one.
+      conn.onclose = () => {
+        dead.add(conn);
+        forget();
+      };
       return conn;
     })();
     opening = p;
@@ -110,9 +119,14 @@ export function createIndexedDBStorage(options = {}) {
         });
       } catch (e) {
         const name = /** @type {any} */ (e)?.name;
-        if (attempt === 0 && db && name === 'InvalidStateError') {
-          // The connection was closing under us: drop it and reopen once.
-          opening = null;
+        // Chromium aborts the transactions of a connection it closes before
+        // it fires `close`: give that event a turn before deciding.
+        if (attempt === 0 && db && name === 'AbortError' && !dead.has(db)) await new Promise((r) => setTimeout(r, 0));
+        if (attempt === 0 && db && (name === 'InvalidStateError' || dead.has(db))) {
+          // The connection was closing or closed under us (a transaction on
+          // it aborted): drop it and run once more on a new connection.
+          dead.add(db);
+          if (opening && (await opening.catch(() => null)) === db) opening = null;
           try {
             db.close();
           } catch {

@@ -50,7 +50,7 @@ export const METHODS = Object.freeze([
 ]);
 
 /** Events forwarded from the worker's Hearth to the page. */
-export const EVENTS = Object.freeze(['change', 'consent', 'reward', 'error', 'sync']);
+export const EVENTS = Object.freeze(['change', 'consent', 'reward', 'error', 'sync', 'status']);
 
 /** Longest method name accepted in a message. */
 const MAX_METHOD = 64;

@@ -83,8 +83,18 @@ async function main(): Promise<void> {
 
   const blob: Uint8Array = hearth.exportState();
   const json: string = hearth.exportJSON();
-  await hearth.save();
+  const saved: boolean = await hearth.save();
   await hearth.erase();
+  const offStatus = hearth.on('status', ({ status, reason, code }) => {
+    const s: 'restoring' | 'ready' | 'memory-only' | 'closed' = status;
+    const r: string | null = reason;
+    const c: HearthErrorCode | null = code;
+    console.log(s, r, c, saved);
+  });
+  offStatus();
+  const statusCode: HearthErrorCode | null = hearth.statusCode;
+  // @ts-expect-error: statusCode is read-only
+  hearth.statusCode = 'UNAVAILABLE';
 
   const off = hearth.on('change', ({ revision }) => console.log(revision + 1));
   off();

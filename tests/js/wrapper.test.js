@@ -6,6 +6,7 @@ import { describe, test } from 'node:test';
 
 import { HearthError } from '../../js/errors.js';
 import { createHearthWith, snapshotRevision } from '../../js/internal/hearth.js';
+import { decodeTail } from '../../js/internal/persist.js';
 import { createModuleLoader } from '../../js/internal/loader.js';
 import { base64ToBytes, bytesToBase64, createMemoryStorage } from '../../js/storage/index.js';
 import { createFakeModule, fakeEnv, fakeLocalStorage, fakeSnapshot, recordingStorage, settle } from './helpers/fake.js';
@@ -459,18 +460,20 @@ describe('restore from storage and the pagehide tail', () => {
     hearth.close();
   });
 
-  test('on pagehide: a synchronous tail in localStorage plus a storage write', async () => {
+  test("on pagehide: this tab's tail in localStorage (synchronously) plus a save under the lock", async () => {
     const storage = recordingStorage();
     const { fake, create } = setup({ options: { storage } });
     const hearth = await create();
     hearth.preferences.like('a');
     fake.target.dispatchEvent(new Event('pagehide'));
-    const tail = fake.localStorage.getItem('hearth:tail');
-    assert.ok(tail, 'tail written synchronously');
-    assert.equal(snapshotRevision(base64ToBytes(tail)), 1n);
-    assert.equal(storage.writes('hearth'), 1, 'the storage write started in the handler');
+    const keys = [...fake.localStorage.map.keys()].filter((k) => k.startsWith('hearth:tail:'));
+    assert.equal(keys.length, 1, 'one tail, under this tab\'s key');
+    const tail = decodeTail(fake.localStorage.getItem(keys[0]));
+    assert.equal(snapshotRevision(tail.snapshot), 1n);
+    assert.equal(tail.base, 'none', 'based on an empty storage');
     await settle();
-    assert.equal(fake.localStorage.getItem('hearth:tail'), null, 'dropped once the write landed');
+    assert.equal(storage.writes('hearth'), 1, 'the save ran');
+    assert.equal(fake.localStorage.getItem(keys[0]), null, 'dropped once the write landed');
     hearth.close();
   });
 
@@ -483,6 +486,7 @@ describe('restore from storage and the pagehide tail', () => {
     assert.equal(storage.writes('hearth'), 0);
     fake.document.visibilityState = 'hidden';
     fake.document.dispatchEvent(new Event('visibilitychange'));
+    await settle();
     assert.equal(storage.writes('hearth'), 1);
     hearth.close();
   });
