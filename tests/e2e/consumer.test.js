@@ -21,7 +21,7 @@ import { launchChromium, ROOT, SHOTS, TEST_TIMEOUT, watch } from './harness.js';
 
 const CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'";
 const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-const TYPES = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
+const TYPES = { '.svg': 'image/svg+xml', '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css' };
 
 /** @type {string} */ let tmp;
 /** @type {string} */ let app;
@@ -80,7 +80,6 @@ async function serve(dir) {
     const file = normalize(join(dir, path.endsWith('/') ? `${path}index.html` : path));
     res.setHeader('Content-Security-Policy', CSP);
     if (!file.startsWith(dir + sep)) return res.writeHead(403).end();
-    if (path === '/favicon.ico') return res.writeHead(204).end();
     try {
       const body = await readFile(file);
       res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
@@ -112,6 +111,7 @@ const BUNDLERS = {
     await cp(join(app, 'node_modules', 'hearth', 'js', 'wasm', 'hearth_wasm.wasm'), join(outDir, 'wasm', 'hearth_wasm.wasm'));
     const html = (await readFile(join(app, 'index.html'), 'utf8')).replace('./src/main.js', './main.js');
     await writeFile(join(outDir, 'index.html'), html);
+    await cp(join(app, 'public'), outDir, { recursive: true });
     return r.warnings.map((w) => w.text);
   },
   /** Vite: `new URL('./wasm/hearth_wasm.wasm', import.meta.url)` becomes a hashed asset. */
@@ -153,6 +153,7 @@ const BUNDLERS = {
     assert.deepEqual(info.errors?.map((e) => e.message) ?? [], [], 'webpack errors');
     const html = (await readFile(join(app, 'index.html'), 'utf8')).replace('<script type="module" src="./src/main.js">', '<script src="./main.js" defer>');
     await writeFile(join(outDir, 'index.html'), html);
+    await cp(join(app, 'public'), outDir, { recursive: true });
     return info.warnings?.map((w) => w.message) ?? [];
   },
 };
@@ -168,54 +169,84 @@ for (const [name, bundle] of Object.entries(BUNDLERS)) {
     assert.equal(emitted.filter((f) => f.endsWith('.wasm')).length, 1, `${name} emitted ${emitted}`);
     assert.deepEqual(emitted.filter((f) => f.endsWith('.mjs')), [], `${name} emitted the glue as an asset`);
     const server = await serve(outDir);
-    browser ??= await launchChromium();
-    const context = await browser.newContext();
-    const seen = await watch(context);
     try {
-      const page = await context.newPage();
-      await page.goto(server.url);
-      await page.waitForFunction(() => /** @type {any} */ (globalThis).__consumer, null, { timeout: 30_000 });
-      const r = await page.evaluate(() => /** @type {any} */ (globalThis).__consumer);
-      await page.screenshot({ path: join(SHOTS, `consumer-${name}.png`) });
-      assert.equal(r.error, undefined, `the app failed: ${r.error}`);
-      // Real behaviour: the catalog loads (one bad item reported), events
-      // change the profile, picks come with reasons, state is saved.
-      assert.deepEqual(r.catalog, { items: 5, rejected: 1, size: 5 });
-      assert.equal(r.version, '0.1.0');
-      assert.deepEqual(r.before, { events: 0, interests: 0, segment: 'new' });
-      assert.equal(r.after.events, 4);
-      assert.equal(r.after.purchases, 1);
-      assert.ok(r.after.interests.includes('cat:shoes'), `interests ${r.after.interests}`);
-      assert.ok(r.after.summary.length > 0);
-      assert.equal(r.picks.length, 3);
-      for (const p of r.picks) {
-        assert.ok(p.reason.length > 0 && p.propensity > 0 && p.propensity <= 1, JSON.stringify(p));
-      }
-      assert.equal(r.status, 'ready');
-      assert.equal(r.afterSave, 'ready', 'saved to IndexedDB without a storage error');
-      const { firstPick, ...of } = r.openfeature;
-      assert.deepEqual(of, { segment: r.after.segment, reason: 'TARGETING_MATCH', missing: 'FLAG_NOT_FOUND' });
-      assert.match(firstPick, /^(trail-2|city-1|tent-1|mug-1)$/, 'the provider picks a catalog item (not the purchased one)');
-      const wasm = seen.requests.filter((q) => q.url.endsWith('.wasm'));
-      assert.equal(wasm.length, 1, `one .wasm request: ${wasm.map((q) => q.url)}`);
-      // A returning visitor: the profile comes back from IndexedDB.
-      await page.reload();
-      await page.waitForFunction(() => /** @type {any} */ (globalThis).__consumer, null, { timeout: 30_000 });
-      const again = await page.evaluate(() => /** @type {any} */ (globalThis).__consumer);
-      assert.equal(again.error, undefined, `the app failed on reload: ${again.error}`);
-      assert.equal(again.before.events, 4, 'restored from IndexedDB');
-      // The purchase carries the same order id: recorded once, not twice.
-      assert.deepEqual([again.after.events, again.after.purchases], [7, 1]);
-      assert.ok(seen.requests.every((q) => q.url.startsWith(server.url)), 'every request is same-origin');
-      assert.deepEqual(seen.cspViolations, [], 'CSP violations');
-      assert.deepEqual(seen.consoleErrors, [], 'console errors');
-      assert.deepEqual(seen.pageErrors, [], 'page errors');
-      assert.deepEqual(seen.failedRequests, [], 'failed requests');
+      await checkInChromium(server.url, name);
     } finally {
-      await context.close();
       await server.close();
     }
   });
+}
+
+test('vite dev server: the app runs unbundled from node_modules under the strict CSP', { timeout: TEST_TIMEOUT * 2 }, async () => {
+  const { createServer } = await import('vite');
+  const server = await createServer({
+    root: app,
+    configFile: false,
+    logLevel: 'silent',
+    server: { host: '127.0.0.1', port: 0, strictPort: false, headers: { 'Content-Security-Policy': CSP }, hmr: false },
+  });
+  await server.listen();
+  try {
+    await checkInChromium(server.resolvedUrls.local[0], 'vite-dev');
+  } finally {
+    await server.close();
+  }
+});
+
+/**
+ * Opens the app, checks what it did, reloads (a returning visitor), and
+ * checks the page stayed clean: no CSP violation, console error, page error
+ * or failed request; one .wasm request; every request same-origin.
+ * @param {string} url
+ * @param {string} name
+ */
+async function checkInChromium(url, name) {
+  browser ??= await launchChromium();
+  const context = await browser.newContext();
+  const seen = await watch(context);
+  try {
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => /** @type {any} */ (globalThis).__consumer, null, { timeout: 30_000 });
+    const r = await page.evaluate(() => /** @type {any} */ (globalThis).__consumer);
+    await page.screenshot({ path: join(SHOTS, `consumer-${name}.png`) });
+    assert.equal(r.error, undefined, `the app failed: ${r.error}`);
+    // Real behaviour: the catalog loads (one bad item reported), events
+    // change the profile, picks come with reasons, state is saved.
+    assert.deepEqual(r.catalog, { items: 5, rejected: 1, size: 5 });
+    assert.equal(r.version, '0.1.0');
+    assert.deepEqual(r.before, { events: 0, interests: 0, segment: 'new' });
+    assert.equal(r.after.events, 4);
+    assert.equal(r.after.purchases, 1);
+    assert.ok(r.after.interests.includes('cat:shoes'), `interests ${r.after.interests}`);
+    assert.ok(r.after.summary.length > 0);
+    assert.equal(r.picks.length, 3);
+    for (const p of r.picks) {
+      assert.ok(p.reason.length > 0 && p.propensity > 0 && p.propensity <= 1, JSON.stringify(p));
+    }
+    assert.equal(r.status, 'ready');
+    assert.equal(r.afterSave, 'ready', 'saved to IndexedDB without a storage error');
+    const { firstPick, ...of } = r.openfeature;
+    assert.deepEqual(of, { segment: r.after.segment, reason: 'TARGETING_MATCH', missing: 'FLAG_NOT_FOUND' });
+    assert.match(firstPick, /^(trail-2|city-1|tent-1|mug-1)$/, 'the provider picks a catalog item (not the purchased one)');
+    const wasm = seen.requests.filter((q) => q.url.endsWith('.wasm'));
+    assert.equal(wasm.length, 1, `one .wasm request: ${wasm.map((q) => q.url)}`);
+    // A returning visitor: the profile comes back from IndexedDB.
+    await page.reload();
+    await page.waitForFunction(() => /** @type {any} */ (globalThis).__consumer, null, { timeout: 30_000 });
+    const again = await page.evaluate(() => /** @type {any} */ (globalThis).__consumer);
+    assert.equal(again.error, undefined, `the app failed on reload: ${again.error}`);
+    assert.equal(again.before.events, 4, 'restored from IndexedDB');
+    // The purchase carries the same order id: recorded once, not twice.
+    assert.deepEqual([again.after.events, again.after.purchases], [7, 1]);
+    assert.ok(seen.requests.every((q) => q.url.startsWith(url)), 'every request is same-origin');
+    assert.deepEqual(seen.cspViolations, [], 'CSP violations');
+    assert.deepEqual(seen.consoleErrors, [], 'console errors');
+    assert.deepEqual(seen.pageErrors, [], 'page errors');
+    assert.deepEqual(seen.failedRequests, [], 'failed requests');
+  } finally {
+    await context.close();
+  }
 }
 
 test('Node (SSR): recommend from a restored snapshot in a process with no DOM', () => {
