@@ -126,6 +126,7 @@ export class HearthProvider {
       this.#attach(h);
     }
     if (this.#hearth.status === 'closed') throw new ProviderFatalError('the Hearth instance is closed; create a new one and a new provider');
+    this.#subscribe(); // again after an onClose(): the provider can be set again
   }
 
   /** Unsubscribes from the instance; the instance itself stays open (the app owns it). */
@@ -189,7 +190,13 @@ export class HearthProvider {
       throw new TypeError('HearthProvider: expected a Hearth instance (profile, recommend, on)');
     }
     this.#hearth = h;
-    if (h.status === 'closed') return;
+    this.#subscribe();
+  }
+
+  /** Listens to the instance's changes (once). */
+  #subscribe() {
+    const h = this.#hearth;
+    if (this.#unsubscribe.length > 0 || h.status === 'closed') return;
     const onAny = () => this.#stateChanged();
     for (const ev of ['change', 'consent', 'reward']) this.#unsubscribe.push(h.on(ev, onAny));
     this.#last = this.#cheapFlags();

@@ -265,7 +265,7 @@ test("OpenFeature's track() records Hearth events; other names are ignored", asy
 });
 
 test('onClose unsubscribes from the instance and leaves it open', async () => {
-  const { hearth, client, domain } = await setup();
+  const { hearth, client, domain, provider } = await setup();
   let events = 0;
   client.addHandler(ProviderEvents.ConfigurationChanged, () => events++);
   await OpenFeature.clearProviders(domain);
@@ -273,6 +273,15 @@ test('onClose unsubscribes from the instance and leaves it open', async () => {
   await new Promise((r) => setTimeout(r, 10));
   assert.equal(events, 0);
   assert.equal(hearth.status, 'ready');
+  // Set again, it listens again, once. (Counted at the provider: the web SDK
+  // 1.10 forwards a re-set provider's events to old clients twice.)
+  let emitted = 0;
+  provider.events.addHandler(ProviderEvents.ConfigurationChanged, () => emitted++);
+  await OpenFeature.setProviderAndWait(domain, provider);
+  hearth.track({ type: 'view', item: 'tent-1' });
+  await new Promise((r) => setTimeout(r, 10));
+  assert.equal(emitted, 1);
+  assert.ok(events >= 1);
   hearth.close();
 });
 
