@@ -16,6 +16,12 @@ test('index.d.ts type-checks against tests/js/types.test-d.ts', () => {
   assert.equal(r.status, 0, `tsc failed:\n${r.stdout}${r.stderr}`);
 });
 
+test('the same type test passes with "moduleResolution": "bundler" (Vite / webpack projects)', () => {
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  const r = spawnSync(process.execPath, [tsc, '-p', 'tests/js/tsconfig.bundler.json'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, `tsc failed:\n${r.stdout}${r.stderr}`);
+});
+
 // CHANGELOG.md's "Type changes" is the record of the typed API: every name a
 // shipped .d.ts exports must be named there (in backticks), so a new export
 // without a changelog line fails here.
