@@ -132,9 +132,6 @@ const BUNDLERS = {
         hasErrorLogged: () => false,
         hasWarned: false,
       },
-      // A module worker that loads the wasm glue lazily is a code-splitting
-      // build: Vite's default worker format (iife) cannot do that; 'es' can.
-      worker: { format: 'es' },
       build: {
         outDir,
         emptyOutDir: true,
