@@ -129,6 +129,13 @@ test('deals take the moment from the evaluation context; a context change re-eva
   const bad = client.getStringDetails('hearth.pick.deals', 'none');
   assert.deepEqual([bad.value, bad.errorCode, bad.reason], ['none', ErrorCode.INVALID_CONTEXT, StandardResolutionReasons.ERROR]);
   assert.match(bad.errorMessage ?? '', /hour/);
+  for (const context of [{ weather: 42 }, { distanceKm: -1 }, { available: 'lots' }, { weekday: 9 }]) {
+    await OpenFeature.setContext(domain, context);
+    const d2 = client.getObjectDetails('hearth.pick.deals', []);
+    assert.deepEqual([d2.value, d2.errorCode], [[], ErrorCode.INVALID_CONTEXT], JSON.stringify(context));
+  }
+  // Other flags ignore the context: a bad moment does not break them.
+  assert.equal(client.getStringDetails('hearth.segment', 'x').errorCode, undefined);
   hearth.close();
 });
 
