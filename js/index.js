@@ -30,10 +30,13 @@ const loadModule = createModuleLoader(
       return new Uint8Array(await fs.readFile(new URL('./wasm/hearth_wasm.wasm', import.meta.url)));
     },
     // The .wasm sits next to the glue in js/wasm/; a literal new URL(…,
-    // import.meta.url) is also what lets bundlers find and emit the asset.
+    // import.meta.url) is also what lets bundlers (Vite, webpack 5, Parcel)
+    // find and emit the asset. Only literals here: a template such as
+    // `./wasm/${path}` makes Vite and webpack emit every file of js/wasm/
+    // (a second copy of the glue) as an asset.
     locateFile(path) {
-      if (path.endsWith('.wasm')) return new URL('./wasm/hearth_wasm.wasm', import.meta.url).href;
-      return new URL(`./wasm/${path}`, import.meta.url).href;
+      const wasm = new URL('./wasm/hearth_wasm.wasm', import.meta.url);
+      return path.endsWith('.wasm') ? wasm.href : new URL(path, wasm).href;
     },
   },
 );

@@ -66,7 +66,11 @@ const WIDGETS_DIR = join(root, 'js', 'widgets');
 // Ratchets like the SDK budget: measured (10 elements, 18.2 KB gz; the CSS
 // template strings are not minified) plus a margin.
 const WIDGETS_BUDGET_GZ = Number(process.env.HEARTH_WIDGETS_BUDGET ?? 19 * 1024);
-const shipped = files(join(root, 'js'), (p) => /\.(m?js|wasm)$/.test(p) && !p.startsWith(WIDGETS_DIR));
+// hearth/openfeature is an adapter only OpenFeature users import: its own
+// bundle below too (@openfeature/web-sdk external: the app has its own).
+const OPENFEATURE_DIR = join(root, 'js', 'openfeature');
+const OPENFEATURE_BUDGET_GZ = Number(process.env.HEARTH_OPENFEATURE_BUDGET ?? 4 * 1024);
+const shipped = files(join(root, 'js'), (p) => /\.(m?js|wasm)$/.test(p) && !p.startsWith(WIDGETS_DIR) && !p.startsWith(OPENFEATURE_DIR));
 let raw = 0;
 let gz = 0;
 const rows = [];
@@ -141,5 +145,25 @@ console.log(
 );
 if (bundleGz > WIDGETS_BUDGET_GZ) {
   console.error(`size-check: the widget bundle is ${bundleGz} B gzip, over its ${WIDGETS_BUDGET_GZ} B budget`);
+  process.exit(1);
+}
+
+const of = await esbuild.build({
+  entryPoints: [join(OPENFEATURE_DIR, 'index.js')],
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  external: ['@openfeature/web-sdk'],
+  write: false,
+  logLevel: 'silent',
+});
+const ofBundle = of.outputFiles[0].contents;
+const ofGz = gzipSync(ofBundle, { level: 9 }).length;
+console.log(
+  `${'openfeature bundle (hearth/openfeature)'.padEnd(40)} ${String(ofBundle.length).padStart(9)} B ${String(ofGz).padStart(8)} B gz  (budget ${OPENFEATURE_BUDGET_GZ} B gz)`,
+);
+if (ofGz > OPENFEATURE_BUDGET_GZ) {
+  console.error(`size-check: the OpenFeature provider bundle is ${ofGz} B gzip, over its ${OPENFEATURE_BUDGET_GZ} B budget`);
   process.exit(1);
 }
