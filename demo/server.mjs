@@ -26,6 +26,8 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
 
 import { catalogToJSON, generateCatalog, imageSvg } from '../scripts/gen-catalog.mjs';
 import { mountCollector } from './collector/server.mjs';
@@ -146,6 +148,11 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
     if (path.includes('\0')) return send(req, res, 400, 'text/plain; charset=utf-8', 'Bad request\n');
 
     if (path === '/catalog.json') {
+      res.setHeader('Vary', 'Accept-Encoding');
+      const encoding = pickEncoding(req.headers['accept-encoding']);
+      if (encoding && req.headers['if-none-match'] !== catalogTag) {
+        return send(req, res, 200, MIME['.json'], await compressed('/catalog.json', catalogTag, catalogBody, encoding), catalogTag, undefined, encoding);
+      }
       return send(req, res, 200, MIME['.json'], catalogBody, catalogTag);
     }
     const img = /^\/img\/([A-Za-z0-9_-]{1,64})\.svg$/.exec(path);
@@ -213,7 +220,13 @@ export async function startServer({ port = 8080, host = '127.0.0.1', log = () =>
     const tag = `W/"${info.size.toString(16)}-${Math.floor(info.mtimeMs).toString(16)}"`;
     const type = file.endsWith('.d.ts') ? MIME['.d.ts'] : MIME[extname(file)] ?? 'application/octet-stream';
     if (req.headers['if-none-match'] === tag) return send(req, res, 304, type, null, tag);
-    return send(req, res, 200, type, await readFile(file), tag);
+    const body = await readFile(file);
+    if (COMPRESSIBLE.has(extname(file)) && !file.endsWith('.d.ts')) {
+      res.setHeader('Vary', 'Accept-Encoding');
+      const encoding = pickEncoding(req.headers['accept-encoding']);
+      if (encoding) return send(req, res, 200, type, await compressed(file, tag, body, encoding), tag, undefined, encoding);
+    }
+    return send(req, res, 200, type, body, tag);
   }
 
   try {
@@ -306,6 +319,50 @@ function startCollectorProcess(args, log) {
   };
 }
 
+// ---- Compression -------------------------------------------------------------
+//
+// Scripts, styles, the wasm and the page travel compressed (brotli when the
+// browser offers it, else gzip), as any production static host would send
+// them, so the demo's "JS + wasm transferred" is the realistic number. Each
+// file is compressed once per version (size + mtime) and kept in memory.
+
+const COMPRESSIBLE = new Set(['.js', '.mjs', '.wasm', '.css', '.html', '.svg', '.json']);
+const brotliAsync = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+/** file → { tag, encodings: Map<encoding, Promise<Buffer>> } */
+const compressedCache = new Map();
+
+/** 'br', 'gzip' or null from an Accept-Encoding header (q=0 means "not this one"). */
+export function pickEncoding(header) {
+  if (typeof header !== 'string') return null;
+  const offered = new Map();
+  for (const part of header.split(',')) {
+    const [name, ...params] = part.trim().toLowerCase().split(';');
+    const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)).find(Boolean);
+    offered.set(name.trim(), q ? Number(q[1]) : 1);
+  }
+  for (const e of ['br', 'gzip']) if ((offered.get(e) ?? offered.get('*') ?? 0) > 0) return e;
+  return null;
+}
+
+function compressed(file, tag, body, encoding) {
+  let entry = compressedCache.get(file);
+  if (!entry || entry.tag !== tag) {
+    entry = { tag, encodings: new Map() };
+    compressedCache.set(file, entry);
+  }
+  let p = entry.encodings.get(encoding);
+  if (!p) {
+    p =
+      encoding === 'br'
+        ? brotliAsync(body, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: body.length } })
+        : gzipAsync(body, { level: 9 });
+    entry.encodings.set(encoding, p);
+    p.catch(() => entry.encodings.delete(encoding));
+  }
+  return p;
+}
+
 function etagOf(body) {
   return `"${createHash('sha256').update(body).digest('base64url').slice(0, 22)}"`;
 }
@@ -318,12 +375,15 @@ function notFound(req, res) {
  * Writes a complete response. `no-cache` means "revalidate each time": the
  * demo is edited while it runs, and ETags keep revalidation cheap.
  */
-function send(req, res, status, type, body, etag, cacheControl = 'no-cache') {
+function send(req, res, status, type, body, etag, cacheControl = 'no-cache', encoding = null) {
   if (status === 200 && etag && req.headers['if-none-match'] === etag) status = 304;
   for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
   res.setHeader('Content-Type', type);
   res.setHeader('Cache-Control', cacheControl);
   if (etag) res.setHeader('ETag', etag);
+  if (encoding) res.setHeader('Content-Encoding', encoding);
+  // Compressed or not depends on the request: caches must keep both apart.
+  if (encoding) res.setHeader('Vary', 'Accept-Encoding');
   if (status === 304 || body == null) {
     res.writeHead(status);
     return res.end();
