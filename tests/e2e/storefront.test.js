@@ -42,6 +42,36 @@ before(async () => {
   context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   context.setDefaultTimeout(20_000);
   seen = await watch(context);
+  // Start-up milestones as performance marks, so that a start that stalls
+  // says where (wasm compile, IndexedDB open or read) in the failure message.
+  await context.addInitScript(() => {
+    const mark = (n) => performance.mark(`probe:${n}`);
+    const inst = WebAssembly.instantiateStreaming;
+    if (inst) {
+      WebAssembly.instantiateStreaming = function (...a) {
+        mark('wasm-start');
+        const p = inst.apply(this, a);
+        p.then(() => mark('wasm-done'), () => mark('wasm-failed'));
+        return p;
+      };
+    }
+    const open = IDBFactory.prototype.open;
+    IDBFactory.prototype.open = function (...a) {
+      mark(`idb-open${a.length > 1 ? `-v${a[1]}` : ''}`);
+      const r = open.apply(this, a);
+      r.addEventListener('success', () => mark('idb-open-ok'));
+      r.addEventListener('blocked', () => mark('idb-open-blocked'));
+      r.addEventListener('error', () => mark('idb-open-error'));
+      return r;
+    };
+    const get = IDBObjectStore.prototype.get;
+    IDBObjectStore.prototype.get = function (...a) {
+      mark('idb-get');
+      const r = get.apply(this, a);
+      r.addEventListener('success', () => mark('idb-get-ok'));
+      return r;
+    };
+  });
   page = await context.newPage();
 });
 
@@ -157,8 +187,24 @@ async function closeProduct() {
 }
 
 async function shopReady() {
-  await page.waitForFunction(() => document.body.dataset.shop === 'ready', null, { timeout: 30_000 });
-  assert.equal(await page.getAttribute('body', 'data-hearth-status'), 'ready', await page.textContent('#notice'));
+  const state = () =>
+    page.evaluate(() => ({
+      ...document.body.dataset,
+      notice: document.getElementById('notice')?.textContent,
+      marks: performance.getEntriesByType('mark').map((m) => `${m.name}@${Math.round(m.startTime)}`),
+    }));
+  try {
+    await page.waitForFunction(
+      () => document.body.dataset.shop === 'ready' || ['failed', 'closed'].includes(document.body.dataset.hearthStatus ?? ''),
+      null,
+      { timeout: 45_000 },
+    );
+  } catch (e) {
+    throw new Error(`the shop did not start: ${JSON.stringify(await state())}; errors: ${seen.pageErrors.concat(seen.consoleErrors).join(' | ')}`, { cause: e });
+  }
+  const s = await state();
+  assert.equal(s.hearthStatus, 'ready', JSON.stringify(s));
+  assert.equal(s.shop, 'ready', JSON.stringify(s));
 }
 
 test('a new visitor: consent, browse, earn, checkout, context deals, reload, privacy, erase, dashboard', { timeout: TEST_TIMEOUT * 2 }, async () => {
@@ -254,6 +300,8 @@ test('a new visitor: consent, browse, earn, checkout, context deals, reload, pri
   assert.equal(await page.getAttribute('body', 'data-rewards'), 'on');
   assert.equal(await page.locator('.rewards__grid > *').count(), 7);
   assert.equal(await page.locator('#rewards-grid').isVisible(), true);
+  // The badge shelf names its set as the rules do ("Starter set"), not by id.
+  assert.match(await page.locator('hearth-badges').evaluate((el) => el.shadowRoot?.textContent ?? ''), /Starter set.*1 \/ 2/);
   await shot('6-rewards');
   await page.click('.site-nav a[href="#privacy"]');
   const center = page.locator('hearth-privacy-center');
