@@ -38,6 +38,31 @@ function observe() {
     const p = parent ? `${parent.tagName.toLowerCase()}${parent.id ? `#${parent.id}` : ''} > ` : '';
     return `${p}${node.tagName.toLowerCase()}${id}${cls}`;
   };
+  // Start-up milestones (wasm compile, IndexedDB open and reads) as marks.
+  const mark = (n) => performance.mark(`probe:${n}`);
+  const inst = WebAssembly.instantiateStreaming;
+  if (inst) {
+    WebAssembly.instantiateStreaming = function (...a) {
+      mark('wasm-start');
+      const p = inst.apply(this, a);
+      p.then(() => mark('wasm-done'), () => mark('wasm-failed'));
+      return p;
+    };
+  }
+  const open = IDBFactory.prototype.open;
+  IDBFactory.prototype.open = function (...a) {
+    mark('idb-open');
+    const r = open.apply(this, a);
+    r.addEventListener('success', () => mark('idb-open-ok'));
+    return r;
+  };
+  const get = IDBObjectStore.prototype.get;
+  IDBObjectStore.prototype.get = function (...a) {
+    mark('idb-get');
+    const r = get.apply(this, a);
+    r.addEventListener('success', () => mark('idb-get-ok'));
+    return r;
+  };
   new PerformanceObserver((l) => l.getEntries().forEach((e) => (w.__lcp = e.startTime))).observe({ type: 'largest-contentful-paint', buffered: true });
   new PerformanceObserver((l) =>
     l.getEntries().forEach((/** @type {any} */ e) => {
@@ -58,11 +83,21 @@ function observe() {
 
 /** Waits for the shop and its first picks, lets the page settle, reads the numbers. */
 async function measure(page) {
-  await page.waitForFunction(
-    () => document.body.dataset.shop === 'ready' && performance.getEntriesByName('shop:first-picks').length > 0,
-    null,
-    { timeout: 60_000 },
-  );
+  try {
+    await page.waitForFunction(
+      () => document.body.dataset.shop === 'ready' && performance.getEntriesByName('shop:first-picks').length > 0,
+      null,
+      { timeout: 60_000 },
+    );
+  } catch (e) {
+    const state = await page.evaluate(() => ({
+      ...document.body.dataset,
+      scrollY,
+      notice: document.getElementById('notice')?.textContent,
+      marks: performance.getEntriesByType('mark').map((m) => `${m.name}@${Math.round(m.startTime)}`),
+    }));
+    throw new Error(`no first picks render: ${JSON.stringify(state)}`, { cause: e });
+  }
   // Late shifts (images, fonts, the rewards widgets) count too: wait until
   // nothing has been fetched for a while.
   await page.waitForLoadState('networkidle');
@@ -76,6 +111,10 @@ async function measure(page) {
     const js = pick(/\.m?js$/);
     const wasm = pick(/\.wasm$/);
     return {
+      marks: performance
+        .getEntriesByType('mark')
+        .map((m) => `${m.name.replace(/^(probe|shop):/, '')}@${Math.round(m.startTime)}`)
+        .join(' '),
       picksMs: mark('shop:first-picks'),
       hearthMs: mark('shop:hearth-started'),
       lcpMs: Math.round(w.__lcp),
@@ -180,6 +219,8 @@ try {
   } else {
     console.log('\nNo layout shift in any load.');
   }
+  console.log('\nStart-up milestones (ms after navigation):');
+  for (const [i, r] of runs.entries()) for (const l of loads) console.log(`  ${i + 1} ${l}: ${r[l].marks}`);
   if (JSON_OUT) console.log(JSON.stringify(runs, null, 2));
 } finally {
   await browser.close();

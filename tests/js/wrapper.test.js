@@ -459,7 +459,7 @@ describe('restore from storage and the pagehide tail', () => {
     hearth.close();
   });
 
-  test('on pagehide: a synchronous tail in localStorage plus a storage write', async () => {
+  test('on pagehide: a synchronous tail in localStorage and no storage write (the next start folds the tail)', async () => {
     const storage = recordingStorage();
     const { fake, create } = setup({ options: { storage } });
     const hearth = await create();
@@ -468,9 +468,35 @@ describe('restore from storage and the pagehide tail', () => {
     const tail = fake.localStorage.getItem('hearth:tail');
     assert.ok(tail, 'tail written synchronously');
     assert.equal(snapshotRevision(base64ToBytes(tail)), 1n);
-    assert.equal(storage.writes('hearth'), 1, 'the storage write started in the handler');
+    // A write started now would hold up the next page's read of the key.
+    assert.equal(storage.writes('hearth'), 0, 'no storage write from the unloading page');
+    // The unloading page then turns hidden: the tail already holds the state.
+    fake.document.visibilityState = 'hidden';
+    fake.document.dispatchEvent(new Event('visibilitychange'));
+    assert.equal(storage.writes('hearth'), 0, 'nothing more when hidden after pagehide');
     await settle();
-    assert.equal(fake.localStorage.getItem('hearth:tail'), null, 'dropped once the write landed');
+    // The next page starts (the old one is not closed yet, as in a reload):
+    // it restores the tail and folds it into storage.
+    const next = setup({ options: { storage }, envOptions: { localStorage: fake.localStorage } });
+    const again = await next.create();
+    assert.equal(storage.writes('hearth'), 1, 'folded on the next start');
+    assert.equal(fake.localStorage.getItem('hearth:tail'), null, 'and the tail dropped');
+    assert.deepEqual(next.M.lastEngine.likes, ['a'], 'the state the tail held');
+    again.close();
+    hearth.close();
+  });
+
+  test('on pagehide without a usable localStorage: the storage write starts in the handler', async () => {
+    const storage = recordingStorage();
+    const { fake, create } = setup({ options: { storage } });
+    const hearth = await create();
+    hearth.preferences.like('a');
+    fake.localStorage.setItem = () => {
+      throw new DOMException('quota', 'QuotaExceededError');
+    };
+    fake.target.dispatchEvent(new Event('pagehide'));
+    assert.equal(storage.writes('hearth'), 1, 'no tail: the storage write is the only copy');
+    await settle();
     hearth.close();
   });
 
