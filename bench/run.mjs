@@ -5,19 +5,22 @@
 //   node --expose-gc bench/run.mjs                     # all groups
 //   node --expose-gc bench/run.mjs --only ingest,track --runs 5
 //
-// Groups: ingest, track, core, recommend, size, collector. Timings are never asserted: every ratio
+// Groups: ingest, track, core, recommend, size, collector, peers (installs the
+// pinned peer SDKs of bench/peers/ on first use: npm ci --prefix bench/peers).
+// Timings are never asserted: every ratio
 // compares numbers measured in this same run, on this machine.
 
 import { availableParallelism } from 'node:os';
 import { benchCollector } from './collector.mjs';
 import { benchCore } from './core.mjs';
 import { benchIngest } from './ingest.mjs';
+import { benchPeers } from './peers/peers.mjs';
 import { benchRecommend } from './recommend.mjs';
 import { environment, load, runCoreHarnessInterleaved } from './lib.mjs';
 import { benchSize } from './size.mjs';
 import { benchTrack } from './track.mjs';
 
-const GROUPS = ['ingest', 'track', 'core', 'recommend', 'size', 'collector'];
+const GROUPS = ['ingest', 'track', 'core', 'recommend', 'size', 'collector', 'peers'];
 
 function parseArgs(argv) {
   const opts = { runs: 0, coreRuns: 3, coreRounds: 3, only: GROUPS };
@@ -72,6 +75,11 @@ if (wants('size')) {
 if (wants('collector')) {
   progress('collector ingest (PGlite on disk, then PostgreSQL on loopback)');
   results.push(await benchCollector({ progress }));
+}
+
+if (wants('peers')) {
+  progress('side by side with GrowthBook, Statsig, Unleash, OpenFeature, Optimizely (bench/peers)');
+  results.push(await benchPeers({ runs: opts.runs || 5, progress }));
 }
 
 const loadAfter = load();

@@ -63,6 +63,7 @@ async function main() {
   });
   starting.catch(() => {}); // handled below, after the catalog is shown
   const catalogText = await fetchCatalog('/catalog.json');
+  performance.mark('shop:catalog-fetched');
   state.items = JSON.parse(catalogText)
     .filter((it) => it && typeof it.id === 'string')
     .sort((a, b) => (Number(b.popularity) || 0) - (Number(a.popularity) || 0));
@@ -73,8 +74,10 @@ async function main() {
   renderGrid();
 
   const hearth = await starting;
+  performance.mark('shop:hearth-started');
   state.hearth = hearth;
   const loaded = await hearth.catalog.load(catalogText);
+  performance.mark('shop:catalog-loaded');
   if (loaded?.rejected?.length) {
     const first = loaded.rejected[0];
     showNotice(`${loaded.rejected.length} catalog item(s) were skipped (first: item ${first.index}, ${first.field}: ${first.message}).`);
@@ -102,6 +105,7 @@ async function main() {
     toast,
     openProduct: (id) => openProduct(id, { push: true }),
   }).catch((e) => showNotice(`Some shop features are off: ${e.message}`));
+  performance.mark('shop:ready');
   document.body.dataset.shop = 'ready';
   openFromLocation();
 }
@@ -208,7 +212,8 @@ function wireUi() {
   $('buy-now').addEventListener('click', () => {
     const item = state.current;
     if (!item) return;
-    const event = { type: 'purchase', item: item.id, quantity: 1, id: `order-${crypto.randomUUID()}` };
+    // A one-line order (context.orderLine: see the checkout in shop.js).
+    const event = { type: 'purchase', item: item.id, quantity: 1, id: `order-${crypto.randomUUID()}`, context: { orderLine: 1 } };
     if (typeof item.price === 'number') event.value = item.price;
     if (track(event) === null) return;
     if (state.pick?.item === item.id) feedback({ item: item.id, slot: state.pick.slot, outcome: 'purchase' });
@@ -510,6 +515,8 @@ function renderRows() {
 }
 
 function bumpPicks() {
+  // The first render of the rows: what scripts/measure-storefront.mjs times.
+  if (state.picksRevision === 0) performance.mark('shop:first-picks');
   state.picksRevision += 1;
   document.body.dataset.picksRevision = String(state.picksRevision);
 }
@@ -955,7 +962,7 @@ const STATUS_TEXT = {
   loading: 'Starting Hearth…',
   restoring: 'Restoring your profile…',
   ready: 'Profile saved on this device',
-  'memory-only': 'Profile in memory only (storage unavailable)',
+  'memory-only': 'Memory only: storage unavailable',
   closed: 'Hearth is closed',
   failed: 'Hearth could not start',
 };
@@ -965,7 +972,9 @@ function setStatus(status) {
   document.body.dataset.hearthStatus = s;
   // Ready but not yet allowed to learn: say that nothing is kept.
   const waiting = s === 'ready' && state.hearth && !personalizationGranted(state.hearth);
-  $('status-text').textContent = waiting ? 'Not personalized: nothing saved' : STATUS_TEXT[s] ?? s;
+  const text = waiting ? 'Not personalized: nothing saved' : STATUS_TEXT[s] ?? s;
+  $('status-text').textContent = text;
+  $('status-text').title = text; // the box has a fixed width: the whole text on hover
 }
 
 let toastTimer = 0;

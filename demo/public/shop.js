@@ -11,7 +11,14 @@ import '/hearth/widgets/index.js';
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
 
-/** The cart: item id → quantity, with the deal each line was added on (kept in memory only). */
+/**
+ * The cart: item id → quantity, with the deal each line was added on. Kept in
+ * sessionStorage (CART_KEY): it survives a reload of the tab, is gone with the
+ * tab, and is the shopper's own list (strictly necessary, no profile), so it
+ * is kept whatever the consent; "Erase everything" empties it too.
+ */
+const CART_KEY = 'hearthside-cart';
+const MAX_CART_LINES = 100;
 export const cart = {
   /** @type {Map<string, { qty: number, deal: null | { promotion?: string, discount?: number, campaign?: string } }>} */
   lines: new Map(),
@@ -96,6 +103,11 @@ export async function startShop(options) {
     // No game module in this build: the rewards widgets say so themselves.
   }
 
+  restoreCart();
+  renderCartCount();
+  // "Erase everything" in the privacy center empties the cart too (the
+  // panel's own button in app.js does the same).
+  $('privacy-center').addEventListener('hearth-erased', () => clearCart());
   wireCart();
   wireSimulator();
 }
@@ -119,6 +131,10 @@ async function loadShopData(hearth) {
   if (hasGame) {
     try {
       hearth.game.load(rules);
+      const sets = JSON.parse(rules).sets;
+      /** @type {any} */ (document.querySelector('hearth-badges')).setNames = Object.fromEntries(
+        (Array.isArray(sets) ? sets : []).map((s) => [String(s?.id), String(s?.name ?? s?.id)]),
+      );
     } catch (e) {
       shop.toast(`Rewards are off: ${e.message}`);
     }
@@ -195,7 +211,36 @@ export function clearCart() {
   renderCartCount();
 }
 
+/** The cart of this tab before the reload, if any; lines of unknown items are dropped. */
+function restoreCart() {
+  let saved = null;
+  try {
+    saved = JSON.parse(sessionStorage.getItem(CART_KEY) ?? 'null');
+  } catch {
+    saved = null; // blocked storage or a damaged entry: an empty cart
+  }
+  if (!Array.isArray(saved)) return;
+  for (const entry of saved.slice(0, MAX_CART_LINES)) {
+    if (!Array.isArray(entry) || !shop.byId.has(entry[0])) continue;
+    const qty = Number(entry[1]?.qty);
+    if (!Number.isInteger(qty) || qty < 1 || qty > 99) continue;
+    const d = entry[1].deal;
+    const deal = d && typeof d.discount === 'number' && d.discount > 0 && d.discount < 1 ? { promotion: d.promotion, discount: d.discount, campaign: d.campaign } : null;
+    cart.lines.set(entry[0], { qty, deal });
+  }
+}
+
+function saveCart() {
+  try {
+    if (cart.lines.size === 0) sessionStorage.removeItem(CART_KEY);
+    else sessionStorage.setItem(CART_KEY, JSON.stringify([...cart.lines]));
+  } catch {
+    // storage blocked or full: the cart lives in memory for this page
+  }
+}
+
 function renderCartCount() {
+  saveCart();
   $('cart-count').textContent = String(cart.count());
   document.body.dataset.cart = String(cart.count());
 }
@@ -276,7 +321,9 @@ function wireCart() {
     for (const [id, line] of cart.lines) {
       const item = shop.byId.get(id);
       /** @type {any} */
-      const event = { type: 'purchase', item: id, quantity: line.qty, id: `${order}-${n++}` };
+      // context.orderLine: the loyalty rules give a stamp (and count an
+      // order for the badge and the challenge) once per order, on its first line.
+      const event = { type: 'purchase', item: id, quantity: line.qty, id: `${order}-${n++}`, context: { orderLine: n } };
       if (typeof item?.price === 'number') event.value = Math.round(linePrice(item, line) * line.qty * 100) / 100;
       if (line.deal) event.deal = true;
       shop.track(event);

@@ -409,6 +409,7 @@ export class Hearth {
     try {
       this.#flushOnHide();
       this.#sync.onPageHide();
+      this.#releaseConnection();
     } catch (e) {
       this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e));
     }
@@ -431,6 +432,19 @@ export class Hearth {
       this.#eraseHere();
     }
   };
+  /**
+   * Our own IndexedDB adapter reopens its connection lazily: on pagehide it
+   * is closed (once the writes under way finish), so the page that loads
+   * next (a reload) does not wait for this one's connection to go away.
+   */
+  #releaseConnection() {
+    const { adapter, ownsAdapter, storageKind } = this.#opts;
+    if (!ownsAdapter || storageKind !== 'indexeddb') return;
+    this.#inflight.then(
+      () => adapter.close?.(),
+      () => adapter.close?.(),
+    );
+  }
 
   /**
    * Use createHearth(); the constructor is not public.

@@ -25,6 +25,28 @@ export class HearthBadgesElement extends GameElement {
 .bdesc { font-size: 0.78rem; color: var(--_muted); }
 `;
 
+  /** @type {Record<string, string>} */
+  #setNames = {};
+
+  /**
+   * Display names of badge sets by set id (e.g. the rules' `sets[].name`):
+   * game state carries only the id. Without one, the id is shown humanized
+   * ("starter-pack" → "Starter pack").
+   */
+  get setNames() {
+    return { ...this.#setNames };
+  }
+
+  set setNames(names) {
+    /** @type {Record<string, string>} */
+    const clean = {};
+    if (names && typeof names === 'object') {
+      for (const [k, v] of Object.entries(names)) if (typeof v === 'string' && v.trim()) clean[k] = v.trim().slice(0, 80);
+    }
+    this.#setNames = clean;
+    if (this.isConnected) this.render();
+  }
+
   onHearthEvent(event, payload) {
     if (event === 'reward' && payload?.kind === 'badge') this.announce(`Badge earned: ${payload.label ?? payload.name ?? payload.badge ?? ''}`);
   }
@@ -49,7 +71,7 @@ export class HearthBadgesElement extends GameElement {
     for (const [set, list] of sets) {
       list.sort((a, b) => Number(!!b.earned) - Number(!!a.earned));
       const earned = list.filter((b) => b.earned).length;
-      const setName = set || 'Badges';
+      const setName = this.#setNames[set] ?? (set ? humanize(set) : 'Badges');
       const grid = h('ul', { class: 'grid', 'aria-label': `${setName}: ${earned} of ${list.length} earned` });
       for (const b of list) {
         const name = String(b.name ?? b.id);
@@ -70,4 +92,10 @@ export class HearthBadgesElement extends GameElement {
     }
     this.body.replaceChildren(wrap);
   }
+}
+
+/** "starter-pack" / "starter_pack" → "Starter pack". */
+function humanize(id) {
+  const s = String(id).replace(/[-_]+/g, ' ').trim();
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -60,7 +60,10 @@ export class HearthStampCardElement extends HearthElement {}
 /** `<hearth-tier label="…">`: the tier, its benefits and the way to the next. */
 export class HearthTierElement extends HearthElement {}
 /** `<hearth-badges set="…">`: badges by set, earned first. */
-export class HearthBadgesElement extends HearthElement {}
+export class HearthBadgesElement extends HearthElement {
+  /** Display names of badge sets by set id (game state carries only the id); default: the id, humanized. */
+  setNames: Record<string, string>;
+}
 /** `<hearth-challenge challenge="id">`: one challenge, or those not expired. */
 export class HearthChallengeElement extends HearthElement {
   /** The clock for "time left" (default `Date.now`). */
