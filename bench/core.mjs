@@ -8,6 +8,7 @@ export const TARGET_RATIO = 1.5;
 
 const OPS = [
   ['load', (r) => `catalog \`Load\` (${(r.bytes / 1e6).toFixed(2)} MB, 10k items)`, 'ms/load', 1],
+  ['json_scan', (r) => `simdjson alone: on-demand scan of the same ${(r.bytes / 1e6).toFixed(2)} MB (every field, nothing built)`, 'ms/scan', 1],
   ['track', (r) => `\`Track\` × ${(r.ops / 1000).toFixed(0)}k (view events)`, 'ns/event', 1e6],
   ['summarize', (r) => `\`Summarize\` × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
   ['recommend', (r) => `\`Recommend\` (for_you, 10 picks) × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
