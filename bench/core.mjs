@@ -8,6 +8,7 @@ export const TARGET_RATIO = 1.5;
 
 const OPS = [
   ['load', (r) => `catalog \`Load\` (${(r.bytes / 1e6).toFixed(2)} MB, 10k items)`, 'ms/load', 1],
+  ['json_scan', (r) => `simdjson alone: on-demand scan of the same ${(r.bytes / 1e6).toFixed(2)} MB (every field, nothing built)`, 'ms/scan', 1],
   ['track', (r) => `\`Track\` × ${(r.ops / 1000).toFixed(0)}k (view events)`, 'ns/event', 1e6],
   ['summarize', (r) => `\`Summarize\` × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
   ['recommend', (r) => `\`Recommend\` (for_you, 10 picks) × ${(r.ops / 1000).toFixed(0)}k`, 'µs/call', 1e3],
@@ -35,8 +36,10 @@ export function benchCore(core) {
     if (!a || !b) throw new Error(`hearth_core_bench printed no '${op}' line`);
     const perOp = (r) => (r.median_ms * scale) / r.ops;
     const x = b.median_ms / a.median_ms;
-    if (x > TARGET_RATIO) over.push(op);
-    rows.push([label(a), unit, num(perOp(a)), num(perOp(b)), ratio(x), x <= TARGET_RATIO ? 'yes' : 'no']);
+    // json_scan is context (simdjson's kernels, not Hearth's code): shown, not judged.
+    const context = op === 'json_scan';
+    if (x > TARGET_RATIO && !context) over.push(op);
+    rows.push([label(a), unit, num(perOp(a)), num(perOp(b)), ratio(x), context ? 'context' : x <= TARGET_RATIO ? 'yes' : 'no']);
   }
   const notes = [
     `Same source and inputs in both columns; native: g++ 12 -O2 (preset \`native\`, RelWithDebInfo); wasm: em++ 3.1.6 -O2, linked -Oz with emmalloc like the shipped module, run by node ${process.version}. The two builds ran alternately (${native.load.invocations ?? 1} invocations each, so both saw the same background load); per op the median of the invocations' medians (${native.load.runs} timed loads, ${native.track.runs} track runs, ${native.summarize.runs} runs of the others per build, after warm-up).`,

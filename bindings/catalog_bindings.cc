@@ -6,11 +6,8 @@
 namespace hearth::bindings {
 namespace {
 
-// `input` is a Uint8Array or a string (see BytesIn).
-// Returns {loaded, rejected: [{index, id, field, message}]} or {error}.
-val LoadCatalog(EngineHandle& h, const val& input, bool replace) {
-  const std::string json = BytesIn(input);
-  auto r = h.engine().LoadCatalog(json, replace ? LoadMode::kReplace : LoadMode::kUpsert);
+// {loaded, rejected: [{index, id, field, message}], size} or {error}.
+val LoadResultToJs(EngineHandle& h, const absl::StatusOr<LoadResult>& r) {
   if (!r.ok()) return Failure(r.status());
   val out = val::object();
   out.set("loaded", static_cast<double>(r->loaded));
@@ -29,6 +26,26 @@ val LoadCatalog(EngineHandle& h, const val& input, bool replace) {
   return out;
 }
 
+// `input` is a Uint8Array or a string (see BytesIn). The copying path: used
+// for documents over the size limit (so the error names it) and by hosts of
+// the module that do not write into catalogInput().
+val LoadCatalog(EngineHandle& h, const val& input, bool replace) {
+  const std::string json = BytesIn(input);
+  return LoadResultToJs(h, h.engine().LoadCatalog(json, replace ? LoadMode::kReplace : LoadMode::kUpsert));
+}
+
+// The buffer JS writes a catalog document into (EngineHandle::InputBuffer).
+val CatalogInput(EngineHandle& h, double n, double keep) { return h.InputBuffer(n, keep); }
+
+// Loads the first `length` bytes of the catalogInput() buffer in place, then
+// frees the buffer. Same answer as loadCatalog.
+val LoadCatalogInput(EngineHandle& h, double length, bool replace) {
+  val out = LoadResultToJs(
+      h, h.engine().LoadCatalogPadded(h.Input(length), replace ? LoadMode::kReplace : LoadMode::kUpsert));
+  h.ReleaseInput();
+  return out;
+}
+
 val RemoveItem(EngineHandle& h, const std::string& id) { return ErrorOrNull(h.engine().RemoveItem(id)); }
 
 double CatalogSize(EngineHandle& h) { return static_cast<double>(h.engine().catalog().size()); }
@@ -37,6 +54,8 @@ double CatalogSize(EngineHandle& h) { return static_cast<double>(h.engine().cata
 
 EMSCRIPTEN_BINDINGS(hearth_catalog) {
   emscripten::function("loadCatalog", &LoadCatalog);
+  emscripten::function("catalogInput", &CatalogInput);
+  emscripten::function("loadCatalogInput", &LoadCatalogInput);
   emscripten::function("removeItem", &RemoveItem);
   emscripten::function("catalogSize", &CatalogSize);
 }

@@ -5,6 +5,7 @@
 #include <emscripten/bind.h>
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -74,6 +75,44 @@ class EngineHandle {
            (r->recorded > 0 ? 0 : 1);
   }
 
+  // A Uint8Array view of a document buffer of at least `n` bytes (plus the
+  // kJsonPadding bytes simdjson reads past the end, zeroed), for a document
+  // the JS layer writes straight into wasm memory (js/internal/input.js): a
+  // catalog is then copied once, where Embind's string conversion or a
+  // BytesIn copy plus the parser's padded copy made two or three copies. The
+  // first `keep` bytes survive a regrowth (a string whose UTF-8 turned out
+  // longer than first guessed). Valid until the next allocation; null when
+  // `n` is over kMaxDocumentBytes (the caller then takes the copying path,
+  // which reports the limit).
+  val InputBuffer(double n, double keep) {
+    if (!(n >= 0) || n > static_cast<double>(kMaxDocumentBytes)) return val::null();
+    const size_t size = static_cast<size_t>(n);
+    if (input_ == nullptr || input_capacity_ < size) {
+      // Not std::string: resize() would zero-fill megabytes that JS
+      // overwrites at once.
+      std::unique_ptr<char[]> grown(new char[size + kJsonPadding]);
+      const size_t kept = std::min({static_cast<size_t>(std::max(0.0, keep)), input_capacity_, size});
+      if (input_ != nullptr && kept > 0) std::memcpy(grown.get(), input_.get(), kept);
+      input_ = std::move(grown);
+      input_capacity_ = size;
+    }
+    std::memset(input_.get() + input_capacity_, 0, kJsonPadding);
+    return val(emscripten::typed_memory_view(input_capacity_, reinterpret_cast<uint8_t*>(input_.get())));
+  }
+
+  // The first `length` bytes of the document buffer (padded: readable
+  // kJsonPadding bytes further), or an empty view when there is none.
+  std::string_view Input(double length) const {
+    if (input_ == nullptr) return {};
+    return std::string_view(input_.get(), std::min(input_capacity_, static_cast<size_t>(std::max(0.0, length))));
+  }
+
+  // Frees the document buffer (a catalog can be megabytes; it is not kept).
+  void ReleaseInput() {
+    input_.reset();
+    input_capacity_ = 0;
+  }
+
   // This handle's address in wasm memory, for hearth_track_packed (see
   // engine_bindings.cc): track() calls that export directly.
   double Address() const { return static_cast<double>(reinterpret_cast<uintptr_t>(this)); }
@@ -127,6 +166,8 @@ class EngineHandle {
   std::unique_ptr<Engine> engine_;
   absl::Status last_error_;
   std::string pack_;
+  std::unique_ptr<char[]> input_;  // InputBuffer(); input_capacity_ + kJsonPadding bytes
+  size_t input_capacity_ = 0;
 };
 
 }  // namespace hearth::bindings

@@ -257,6 +257,38 @@ int main(int argc, char** argv) {
   Measure("load", "catalog", 1, runs, 2, catalog, [&] { engine = NewEngine(); },
           [&] { LoadOrDie(*engine, catalog, n); });
 
+  // simdjson alone on the same document: on-demand iteration over every
+  // item and field, each value's raw token touched, nothing built. Load's
+  // JSON share, so the wasm/native ratio of the kernel (SIMD natively,
+  // scalar "fallback" in wasm) can be told apart from that of Hearth's own
+  // code (validation, strings, interning, index).
+  Measure("json_scan", "catalog", 1, runs, 2, catalog, [] {}, [&] {
+    simdjson::padded_string padded(catalog);
+    simdjson::ondemand::parser parser;
+    simdjson::ondemand::document doc;
+    simdjson::ondemand::array items;
+    if (parser.iterate(padded).get(doc) || doc.get_array().get(items)) Die("json_scan: not an array");
+    size_t fields = 0;
+    for (auto element : items) {
+      simdjson::ondemand::object obj;
+      if (element.get_object().get(obj)) Die("json_scan: item is not an object");
+      for (auto field : obj) {
+        std::string_view key;
+        if (field.unescaped_key().get(key)) Die("json_scan: bad key");
+        simdjson::ondemand::value v;
+        if (field.value().get(v)) Die("json_scan: bad value");
+        std::string_view raw;
+        if (v.type().value_unsafe() == simdjson::ondemand::json_type::string) {
+          if (v.get_string().get(raw)) Die("json_scan: bad string");
+        } else {
+          raw = v.raw_json_token();
+        }
+        fields += key.size() + raw.size();
+      }
+    }
+    if (fields == 0) Die("json_scan: nothing scanned");
+  });
+
   // Which simdjson kernel Load used (chosen on first use): a SIMD one
   // natively, "fallback" in wasm32.
   std::printf("{\"env\":\"%s\",\"op\":\"info\",\"simdjson\":\"%s\"}\n", kEnv,

@@ -16,6 +16,7 @@ import { createMemoryStorage } from '../storage/memory.js';
 import { INIT as CONSENT_INIT, createConsentApi, normalizeConsentValues } from './consent.js';
 import { SyncClient, createPrivacyApi, normalizeSyncOptions } from './sync.js';
 import { EventPacker, packedSize } from './packed.js';
+import { writeDocument } from './input.js';
 import { createGame, drainRewards, eventContext, timeZoneOption } from './game.js';
 import {
   Journal, createCoordinator, decodeTail, encodeTail, foldedTails, newTabId, replay, snapshotRevision, storedTag, tailKeys, textHash,
@@ -383,6 +384,7 @@ export class Hearth {
   #lastRevision = 0;
   /** @type {unknown} */ #timer = null;
   /** @type {number | null} */ #firstDirtyAt = null;
+  /** monotonic time the pending autosave is due (see #schedule) */ #dueAt = 0;
   /** @type {Promise<unknown>} */ #inflight = Promise.resolve();
   /** @type {Promise<boolean> | null} */ #queued = null;
   /** @type {Map<string, Set<Function>>} */ #listeners = new Map();
@@ -1228,19 +1230,22 @@ export class Hearth {
       if (r !== undefined && typeof r !== 'boolean') throw invalidArgument('catalog.load(): options.replace must be a boolean');
       replace = r === true;
     }
-    /** @type {Uint8Array} */
-    let bytes;
+    /** @type {string | Uint8Array} */
+    let doc;
     if (typeof input === 'string') {
       if (!isWellFormed(input)) throw invalidArgument('catalog.load(): the text contains a lone UTF-16 surrogate; it is not valid Unicode');
-      bytes = encoder.encode(input);
+      doc = input;
     } else {
       const b = toBytes(input);
-      if (b) bytes = b;
-      else if (input !== null && typeof input === 'object') bytes = encoder.encode(JSON.stringify(input));
+      if (b) doc = b;
+      else if (input !== null && typeof input === 'object') doc = JSON.stringify(input);
       else throw invalidArgument('catalog.load(input): input must be JSON text, bytes (Uint8Array / ArrayBuffer) or a parsed array');
     }
     const result = this.#call((M, e) => {
-      const r = M.loadCatalog(e, bytes, replace);
+      // Straight into wasm memory (js/internal/input.js); the copying path
+      // when the module lacks it or the document is over the size limit.
+      const length = writeDocument(M, e, doc);
+      const r = length >= 0 ? M.loadCatalogInput(e, length, replace) : M.loadCatalog(e, typeof doc === 'string' ? encoder.encode(doc) : doc, replace);
       if (r.error) throw new HearthError(r.error.code, `catalog.load(): ${r.error.message}`);
       return { items: r.loaded, rejected: r.rejected, size: r.size };
     });
@@ -1357,14 +1362,27 @@ export class Hearth {
     if (delay <= 0 || this.#closed || this.#status === 'restoring') return;
     const t = this.#env.monotonic();
     if (this.#firstDirtyAt === null) this.#firstDirtyAt = t;
-    const due = Math.min(t + delay, this.#firstDirtyAt + MAX_WAIT_FACTOR * delay);
-    if (this.#timer !== null) this.#env.clearTimeout(this.#timer);
+    this.#dueAt = Math.min(t + delay, this.#firstDirtyAt + MAX_WAIT_FACTOR * delay);
+    // One timer per quiet period, not one per change: a change only moves the
+    // due time, and a timer that fires before it waits out the rest. (Every
+    // track() with autosave on paid a clearTimeout + setTimeout.)
+    if (this.#timer === null) this.#armAutosave(t);
+  }
+
+  /** @param {number} t the monotonic time now */
+  #armAutosave(t) {
     this.#timer = this.#env.setTimeout(() => {
       this.#timer = null;
+      if (this.#closed) return;
+      const now = this.#env.monotonic();
+      if (now < this.#dueAt) {
+        this.#armAutosave(now);
+        return;
+      }
       this.#firstDirtyAt = null;
       // An autosave never rejects at the host page: failures go to status / 'error'.
-      if (!this.#closed) this.#enqueueSave().catch((e) => this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e)));
-    }, Math.max(0, due - t));
+      this.#enqueueSave().catch((e) => this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e)));
+    }, Math.max(0, this.#dueAt - t));
   }
 
   #cancelTimer() {

@@ -386,7 +386,15 @@ int PriceBand(double price) {
   return std::min(exp, 48);
 }
 
-absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
+static_assert(kJsonPadding >= simdjson::SIMDJSON_PADDING, "kJsonPadding must cover simdjson's padding");
+
+absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) { return Parse(json, false, mode); }
+
+absl::StatusOr<LoadResult> Catalog::LoadPadded(std::string_view json, LoadMode mode) {
+  return Parse(json, true, mode);
+}
+
+absl::StatusOr<LoadResult> Catalog::Parse(std::string_view json, bool padded, LoadMode mode) {
   if (json.size() > kMaxDocumentBytes)
     return absl::ResourceExhaustedError(absl::StrCat("catalog document is ", json.size(), " bytes; the limit is ",
                                                      kMaxDocumentBytes, " — split it into several loads"));
@@ -394,10 +402,16 @@ absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
   if (first == std::string_view::npos)
     return absl::InvalidArgumentError("catalog document is empty; pass a JSON array of items or {\"items\": [...]}");
 
-  simdjson::padded_string padded(json);
+  // Copy into a padded buffer only when the caller's buffer has no padding.
+  simdjson::padded_string copy;
+  simdjson::padded_string_view input(json.data(), json.size(), json.size() + kJsonPadding);
+  if (!padded) {
+    copy = simdjson::padded_string(json);
+    input = copy;
+  }
   od::parser parser;
   od::document doc;
-  if (auto e = parser.iterate(padded).get(doc)) return absl::InvalidArgumentError(DocumentError(e, ""));
+  if (auto e = parser.iterate(input).get(doc)) return absl::InvalidArgumentError(DocumentError(e, ""));
 
   od::json_type top;
   if (auto e = doc.type().get(top)) return absl::InvalidArgumentError(DocumentError(e, "at the top level"));
@@ -459,26 +473,45 @@ absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
     return absl::InvalidArgumentError(DocumentError(simdjson::TRAILING_CONTENT, "after the items"));
 
   // Duplicate ids inside one document: the first wins, later ones are rejected.
+  // A replace, or a load into an empty catalog (a page's first load), builds
+  // its new id index here, in the same pass: one hash and insert per item
+  // instead of three or four. An upsert into a non-empty catalog only needs
+  // to find repeats here.
+  const bool fresh = mode == LoadMode::kReplace || items_.empty();
   std::vector<bool> keep(staged.size(), true);
   size_t n_unique = staged.size();
-  {
+  absl::flat_hash_map<std::string, ItemIndex> fresh_index;  // `fresh`: id → position among kept items
+  auto reject_duplicate = [&](size_t i, int64_t first) {
+    keep[i] = false;
+    --n_unique;
+    result.rejected.push_back(ItemReject{staged_index[i], staged[i].id, "id",
+                                         absl::StrCat("id '", staged[i].id, "' duplicates item ", first)});
+  };
+  if (fresh) {
+    fresh_index.reserve(staged.size());
+    std::vector<int64_t> kept_doc_index;  // document index of each kept item, by position
+    kept_doc_index.reserve(staged.size());
+    for (size_t i = 0; i < staged.size(); ++i) {
+      auto [it, inserted] = fresh_index.emplace(staged[i].id, static_cast<ItemIndex>(kept_doc_index.size()));
+      if (inserted) {
+        kept_doc_index.push_back(staged_index[i]);
+      } else {
+        reject_duplicate(i, kept_doc_index[it->second]);
+      }
+    }
+  } else {
     absl::flat_hash_map<std::string_view, int64_t> seen_ids;
     seen_ids.reserve(staged.size());
     for (size_t i = 0; i < staged.size(); ++i) {
       auto [it, inserted] = seen_ids.emplace(staged[i].id, staged_index[i]);
-      if (!inserted) {
-        keep[i] = false;
-        --n_unique;
-        result.rejected.push_back(ItemReject{staged_index[i], staged[i].id, "id",
-                                             absl::StrCat("id '", staged[i].id, "' duplicates item ", it->second)});
-      }
+      if (!inserted) reject_duplicate(i, it->second);
     }
   }
   std::sort(result.rejected.begin(), result.rejected.end(),
             [](const ItemReject& a, const ItemReject& b) { return a.index < b.index; });
 
-  size_t final_size = mode == LoadMode::kReplace ? n_unique : items_.size();
-  if (mode == LoadMode::kUpsert)
+  size_t final_size = fresh ? n_unique : items_.size();
+  if (!fresh)
     for (size_t i = 0; i < staged.size(); ++i)
       if (keep[i] && !index_.contains(staged[i].id)) ++final_size;
   if (final_size > kMaxItems)
@@ -488,6 +521,7 @@ absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
   // Commit: nothing below can fail.
   ++version_;
   if (mode == LoadMode::kReplace) Clear();
+  if (fresh) index_ = std::move(fresh_index);  // positions match the push_backs below
   items_.reserve(final_size);
   index_.reserve(final_size);
   std::string key;  // feature-key scratch, reused across items
@@ -495,13 +529,16 @@ absl::StatusOr<LoadResult> Catalog::Load(std::string_view json, LoadMode mode) {
     if (!keep[i]) continue;
     Item& item = staged[i];
     InternFeatures(&item, features_, key);
-    // After a replace the index holds only this document's (unique) ids.
-    auto it = mode == LoadMode::kReplace ? index_.end() : index_.find(item.id);
-    if (it != index_.end()) {
-      items_[it->second] = std::move(item);
-    } else {
-      index_.emplace(item.id, static_cast<ItemIndex>(items_.size()));
+    if (fresh) {  // indexed above, in this order
       items_.push_back(std::move(item));
+      ++result.loaded;
+      continue;
+    }
+    auto [it, inserted] = index_.try_emplace(item.id, static_cast<ItemIndex>(items_.size()));
+    if (inserted) {
+      items_.push_back(std::move(item));
+    } else {
+      items_[it->second] = std::move(item);
     }
     ++result.loaded;
   }

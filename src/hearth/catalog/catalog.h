@@ -54,6 +54,9 @@ inline constexpr size_t kMaxTags = 64;
 inline constexpr size_t kMaxAttributes = 64;
 inline constexpr size_t kMaxAttributeValueBytes = 1024;
 inline constexpr double kMaxPrice = 1e12;
+// Readable bytes that LoadPadded needs after the end of the document
+// (simdjson's SIMDJSON_PADDING; checked in catalog.cc).
+inline constexpr size_t kJsonPadding = 64;
 
 struct Item {
   std::string id;
@@ -97,6 +100,13 @@ class Catalog {
   // them (kReplace). On a document-level error the catalog is unchanged.
   absl::StatusOr<LoadResult> Load(std::string_view json, LoadMode mode);
 
+  // Load() for a document whose buffer stays readable for kJsonPadding more
+  // bytes after `json.size()` (their values do not matter). Parses in place
+  // instead of copying the document into a padded buffer first: the wasm
+  // bindings write the caller's bytes straight into such a buffer, so a
+  // multi-megabyte catalog is copied once, not twice.
+  absl::StatusOr<LoadResult> LoadPadded(std::string_view json, LoadMode mode);
+
   // Removes the item; NOT_FOUND if absent. Indices of other items may change.
   absl::Status Remove(std::string_view id);
   void Clear();
@@ -111,6 +121,8 @@ class Catalog {
   uint64_t version() const { return version_; }
 
  private:
+  absl::StatusOr<LoadResult> Parse(std::string_view json, bool padded, LoadMode mode);
+
   FeatureDictionary* features_;
   std::vector<Item> items_;
   absl::flat_hash_map<std::string, ItemIndex> index_;

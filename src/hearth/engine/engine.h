@@ -90,6 +90,9 @@ class Engine {
   static absl::StatusOr<std::unique_ptr<Engine>> Create(const ProfileConfig& config);
 
   absl::StatusOr<LoadResult> LoadCatalog(std::string_view json, LoadMode mode);
+  // LoadCatalog for a buffer readable kJsonPadding bytes past its end
+  // (Catalog::LoadPadded): no copy of the document before parsing.
+  absl::StatusOr<LoadResult> LoadCatalogPadded(std::string_view json, LoadMode mode);
   absl::Status RemoveItem(std::string_view id);
 
   absl::StatusOr<TrackOutcome> Track(const TrackEvent& event, double now_ms);

@@ -52,8 +52,11 @@ void EndSection(ByteWriter* w, size_t len_pos) {
 bool ValidTime(int64_t ms) { return ms >= 0 && ms <= 253402300799999LL; }
 
 // Format migrations: each step rewrites a payload of version v into v + 1.
-// tests/cpp/snapshot keeps a golden v1 blob that must always restore.
-absl::Status MigrateToCurrent(uint16_t version, std::string* /*payload*/) {
+// tests/cpp/snapshot keeps a golden v1 blob that must always restore. A step
+// that rewrites puts the new payload in `*storage` and points `*payload` at
+// it; the steps so far rewrite nothing, so a restore reads the blob in place
+// (no copy of the whole payload).
+absl::Status MigrateToCurrent(uint16_t version, std::string_view* /*payload*/, std::string* /*storage*/) {
   switch (version) {
     case 1:  // 1 → 2 added the optional rank section: a v1 payload is a valid
              // v2 payload without it (fresh bandit, no impressions).
@@ -112,6 +115,7 @@ absl::Status ReadCategoryLearning(ByteReader* r, RankState* rank) {
   for (auto& map : rank->categories) {
     uint32_t n;
     if (!r->U32(&n) || n > kMaxCategoryStats) return Corrupt("category learning too long or truncated");
+    map.reserve(std::min<size_t>(n, r->remaining() / 28));  // a row is at least 28 bytes: no huge reserve from a lying count
     for (uint32_t i = 0; i < n; ++i) {
       std::string key;
       CategoryStats c;
@@ -145,6 +149,7 @@ absl::Status ReadRank(ByteReader* r, SnapshotContents* out) {
   }
   uint32_t n;
   if (!r->U32(&n) || n > kMaxImpressions) return Corrupt("impressions too many or truncated");
+  rank.impressions.reserve(std::min<size_t>(n, r->remaining() / 22));  // >= 22 bytes each; grown once, not log n times
   for (uint32_t i = 0; i < n; ++i) {
     std::string id;
     Impression imp;
@@ -226,6 +231,7 @@ absl::Status ProfileCodec::Read(ByteReader* r, size_t n_features, Profile* p) {
   uint32_t n;
   if (!r->U32(&n)) return Corrupt("truncated interests");
   if (n > kMaxFeatures + kMaxFeatures / 8) return Corrupt("too many interests");
+  p->affinities_.reserve(std::min<size_t>(n, r->remaining() / 12));  // >= 12 bytes each
   for (uint32_t i = 0; i < n; ++i) {
     uint32_t idx;
     Affinity a;
@@ -254,6 +260,7 @@ absl::Status ProfileCodec::Read(ByteReader* r, size_t n_features, Profile* p) {
     if (!r->I64(&t) || !ValidTime(t)) return Corrupt("purchase time out of range");
   for (auto* group : {&ps.by_category, &ps.by_brand}) {
     if (!r->U32(&n) || n > kMaxPurchaseGroups) return Corrupt("purchase groups too many or truncated");
+    group->reserve(std::min<size_t>(n, r->remaining() / 8));
     for (uint32_t i = 0; i < n; ++i) {
       uint32_t idx, count;
       if (!r->U32(&idx) || !r->U32(&count)) return Corrupt("truncated purchase group");
@@ -295,6 +302,7 @@ void ProfileCodec::Remap(Profile* p, const std::vector<FeatureId>& ids) {
   p->affinities_ = std::move(aff);
   for (auto* group : {&p->purchases_.by_category, &p->purchases_.by_brand}) {
     absl::flat_hash_map<FeatureId, uint32_t> m;
+    m.reserve(group->size());
     for (const auto& [idx, n] : *group) m.emplace(ids[idx], n);
     *group = std::move(m);
   }
@@ -314,7 +322,15 @@ std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& pro
   absl::flat_hash_map<FeatureId, uint32_t> local;
   for (uint32_t i = 0; i < used.size(); ++i) local.emplace(used[i], i);
 
+  // Header first, its length and checksum patched at the end: the payload
+  // is written once, straight into the blob (no second buffer and copy).
   ByteWriter payload;
+  payload.Reserve(kSnapshotHeaderBytes + 4096 + 64 * used.size());
+  payload.Raw(std::string_view(kMagic, 4));
+  payload.U16(kSnapshotFormat);
+  payload.U16(0);
+  payload.U32(0);  // payload length, patched below
+  payload.U32(0);  // CRC-32 of the payload, patched below
   payload.U64(revision);
   size_t len_pos;
   BeginSection(&payload, kFeaturesSection, &len_pos);
@@ -346,14 +362,10 @@ std::string EncodeSnapshot(const FeatureDictionary& features, const Profile& pro
   game.Encode(&payload);
   EndSection(&payload, len_pos);
 
-  ByteWriter out;
-  out.Raw(std::string_view(kMagic, 4));
-  out.U16(kSnapshotFormat);
-  out.U16(0);
-  out.U32(static_cast<uint32_t>(payload.size()));
-  out.U32(Crc32(payload.data()));
-  out.Raw(payload.data());
-  return out.Take();
+  static_assert(kSnapshotHeaderBytes == 16, "magic, format, flags, length, CRC");
+  payload.PatchU32(8, static_cast<uint32_t>(payload.size() - kSnapshotHeaderBytes));
+  payload.PatchU32(12, Crc32(std::string_view(payload.data()).substr(kSnapshotHeaderBytes)));
+  return payload.Take();
 }
 
 absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
@@ -373,9 +385,10 @@ absl::Status DecodeSnapshot(std::string_view blob, SnapshotContents* out) {
   if (flags != 0) return Corrupt("unknown header flags");
   if (blob.size() - kSnapshotHeaderBytes != length)
     return Corrupt(absl::StrCat("payload is ", blob.size() - kSnapshotHeaderBytes, " bytes, header says ", length));
-  std::string payload(blob.substr(kSnapshotHeaderBytes));
+  std::string_view payload = blob.substr(kSnapshotHeaderBytes);
   if (Crc32(payload) != crc) return Corrupt("checksum mismatch");
-  if (auto s = MigrateToCurrent(version, &payload); !s.ok()) return s;
+  std::string migrated;
+  if (auto s = MigrateToCurrent(version, &payload, &migrated); !s.ok()) return s;
   out->format = version;
 
   ByteReader r(payload);

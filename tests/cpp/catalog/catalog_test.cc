@@ -215,6 +215,65 @@ TEST_F(CatalogTest, RemoveKeepsTheIndexConsistent) {
   }
 }
 
+// LoadPadded parses the caller's buffer in place. Whatever the bytes after
+// the document hold (zeros, digits, quotes, brackets), every document must
+// load exactly as Load() loads it, errors included.
+TEST(CatalogLoadPaddedTest, MatchesLoadWhateverThePaddingHolds) {
+  struct Case {
+    const char* name;
+    const char* json;
+  };
+  constexpr Case kCases[] = {
+      {"two items", kTwoItems},
+      {"object with items", R"({"items": [{"id": "a", "price": 5}], "other": 1})"},
+      {"a bad item among good ones", R"([{"id": "a"}, {"id": 7}, {"id": "b", "price": -1}, {"id": "c"}])"},
+      {"duplicate ids", R"([{"id": "a"}, {"id": "a"}])"},
+      {"number at the very end of a truncated array", R"([{"id": "a", "price": 12)"},
+      {"truncated string", R"([{"id": "a", "title": "Trail)"},
+      {"trailing content", R"([{"id": "a"}] [)"},
+      {"a bare number", "12"},
+      {"a bare string", R"("sku")"},
+      {"empty array", "[]"},
+      {"whitespace", " \n\t "},
+      {"invalid UTF-8", "[{\"id\": \"\xff\xfe\"}]"},
+  };
+  constexpr char kFills[] = {'\0', '9', '"', ']', ' ', '\xff'};
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    FeatureDictionary want_features;
+    Catalog want_catalog(&want_features);
+    const auto want = want_catalog.Load(c.json, LoadMode::kUpsert);
+    for (char fill : kFills) {
+      SCOPED_TRACE(testing::Message() << "padding byte " << static_cast<int>(static_cast<unsigned char>(fill)));
+      const std::string_view doc(c.json);
+      std::string buffer(doc);
+      buffer.append(kJsonPadding, fill);
+      FeatureDictionary features;
+      Catalog catalog(&features);
+      const auto got = catalog.LoadPadded(std::string_view(buffer.data(), doc.size()), LoadMode::kUpsert);
+      ASSERT_EQ(got.ok(), want.ok()) << got.status();
+      if (!want.ok()) {
+        EXPECT_EQ(got.status(), want.status());
+        EXPECT_EQ(catalog.size(), 0u);
+        continue;
+      }
+      EXPECT_EQ(got->loaded, want->loaded);
+      ASSERT_EQ(got->rejected.size(), want->rejected.size());
+      for (size_t i = 0; i < want->rejected.size(); ++i) {
+        EXPECT_EQ(got->rejected[i].index, want->rejected[i].index);
+        EXPECT_EQ(got->rejected[i].message, want->rejected[i].message);
+      }
+      ASSERT_EQ(catalog.size(), want_catalog.size());
+      for (size_t i = 0; i < catalog.size(); ++i) {
+        EXPECT_EQ(catalog.item(i).id, want_catalog.item(i).id);
+        EXPECT_EQ(catalog.item(i).title, want_catalog.item(i).title);
+        EXPECT_EQ(catalog.item(i).price, want_catalog.item(i).price);
+        EXPECT_EQ(catalog.item(i).features.size(), want_catalog.item(i).features.size());
+      }
+    }
+  }
+}
+
 TEST(PriceBandTest, DoublesPerBand) {
   struct Case {
     double price;
