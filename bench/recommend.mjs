@@ -137,8 +137,12 @@ export async function benchRecommend({ runs, coreRuns }) {
     const profile = new JsProfile(itemFeatures);
     for (const e of evs) profile.track(e);
 
-    // The page asks once an hour of simulated time.
+    // The page asks once an hour of simulated time. Both sides make one
+    // untimed call in setup: Hearth's first call after a catalog load builds
+    // its index (timed separately below, like the baseline's constructor,
+    // which is not timed either); the timed calls are the steady state.
     let now = start;
+    const firstCall = [];
     const samples = await interleave(
       [
         {
@@ -147,6 +151,10 @@ export async function benchRecommend({ runs, coreRuns }) {
             now = start;
             const h = await createHearth({ storage: 'memory', autosave: 0, now: () => now, seed: 1, snapshot });
             h.catalog.load(bytes);
+            const t0 = performance.now();
+            h.recommend({ slot: 'for_you', count: COUNT });
+            firstCall.push(performance.now() - t0);
+            now += 3_600_000;
             return h;
           },
           run: (h) => {
@@ -158,7 +166,13 @@ export async function benchRecommend({ runs, coreRuns }) {
         },
         {
           name: 'js',
-          setup: () => ((now = start), new JsRecommender(parsed, profile)),
+          setup: () => {
+            now = start;
+            const js = new JsRecommender(parsed, profile);
+            js.recommend(now, COUNT);
+            now += 3_600_000;
+            return js;
+          },
           run: (js) => {
             for (let i = 0; i < calls; i++, now += 3_600_000) {
               if (js.recommend(now, COUNT).length !== COUNT) throw new Error('baseline returned too few picks');
@@ -174,7 +188,8 @@ export async function benchRecommend({ runs, coreRuns }) {
     const coreMs = (r) => r.median_ms / r.ops;
     const h = perCall('hearth');
     const b = perCall('js');
-    summary[n] = { hearthMs: h, jsMs: b, nativeMs: coreMs(native), wasmMs: coreMs(wasm) };
+    const first = median(firstCall);
+    summary[n] = { hearthMs: h, jsMs: b, nativeMs: coreMs(native), wasmMs: coreMs(wasm), firstMs: first };
     rows.push([
       n.toLocaleString('en'),
       num(coreMs(native) * 1e3),
@@ -184,6 +199,7 @@ export async function benchRecommend({ runs, coreRuns }) {
       num(b * 1e3),
       ratio(b / h),
       b / h >= TARGET_SPEEDUP ? 'yes' : 'no',
+      num(first),
     ]);
   }
   const at10k = summary[10_000];
@@ -191,12 +207,13 @@ export async function benchRecommend({ runs, coreRuns }) {
     `Per call, \`recommend({ slot: 'for_you', count: ${COUNT} })\` on a profile of ${VIEWS.toLocaleString('en')} views cycling through the catalog plus 40 purchases (every feature has some weight: the widest candidate generation). Catalogs from \`scripts/gen-catalog.mjs\` (seed ${CATALOG_SEED}) for the package and baseline columns; the C++ harness generates the same shape in C++.`,
     `Columns: C++ core alone natively and in wasm (\`hearth_core_bench --items N\`, no JS); the npm package (wasm + Embind + wrapper); the plain-JS baseline (scores every item, sorts, MMR on the head, fatigue — the "relevance+popularity" arm without Hearth's index, bandit or category learning). Medians of ${runs} interleaved runs; impressions accumulate across calls as on a real page.`,
     `Target: package ≥ ${TARGET_SPEEDUP}× faster than the baseline → ${rows.every((r) => r[7] === 'yes') ? '**met** at every size' : `**NOT met** at ${rows.filter((r) => r[7] !== 'yes').map((r) => r[0]).join(', ')} items`}; ≤ ${TARGET_MS} ms per call at 10k items → package ${num(at10k.hearthMs)} ms, native ${num(at10k.nativeMs)} ms: **${at10k.hearthMs <= TARGET_MS ? 'met' : 'NOT met'}**.`,
+    `"package 1st call": the first recommend after \`catalog.load\` (untimed in the columns before it), which builds the ranking index once per catalog version (O(n log n)); the baseline's one-time preparation (its constructor) is likewise outside the timed calls.`,
     `Curve: from 1k to 100k items the package's cost grows ${ratio(summary[100_000].hearthMs / summary[1_000].hearthMs)} for 100× the items (candidate generation reads posting lists of the strongest interests, not the catalog); the baseline's grows ${ratio(summary[100_000].jsMs / summary[1_000].jsMs)}.`,
   ];
   return {
     title: 'recommend(10) as the catalog grows',
     table: table(
-      ['items', 'native µs', 'wasm µs (core)', 'wasm/native', 'package µs', 'plain JS µs', 'speedup vs JS', `≥ ${TARGET_SPEEDUP}×?`],
+      ['items', 'native µs', 'wasm µs (core)', 'wasm/native', 'package µs', 'plain JS µs', 'speedup vs JS', `≥ ${TARGET_SPEEDUP}×?`, 'package 1st call ms'],
       rows,
     ),
     notes,

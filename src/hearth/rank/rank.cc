@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "absl/types/span.h"
 
 namespace hearth {
 namespace {
@@ -53,14 +55,6 @@ double KindWeight(const FeatureDictionary& dict, FeatureId f) {
 
 bool IsTopCategory(const FeatureDictionary& dict, FeatureId f) {
   return dict.category_depth(f) == 1;
-}
-
-bool Matches(const std::vector<std::string>& words, const FeatureDictionary& dict, const Item& item) {
-  if (words.empty()) return false;
-  for (FeatureId f : item.features)
-    for (const std::string& w : words)
-      if (dict.token(f) == w || dict.key(f) == w) return true;  // the brand is a feature too
-  return false;
 }
 
 FeatureId LeafCategory(const FeatureDictionary& dict, const Item& item) {
@@ -210,10 +204,76 @@ int DrawArm(const std::array<ArmStats, kArms>& arms, Rng* rng) {
   return best_arm;
 }
 
-std::array<double, kArms> ArmPropensities(const std::array<ArmStats, kArms>& arms, Rng* rng) {
-  std::array<double, kArms> p{};
-  for (int d = 0; d < kPropensityDraws; ++d) p[DrawArm(arms, rng)] += 1.0 / kPropensityDraws;
+std::array<double, kArms> ArmPropensities(const std::array<ArmStats, kArms>& arms) {
+  std::array<double, kArms> p;
+  p.fill(1.0 / kArms);
+  for (const ArmStats& a : arms)
+    if (!(a.alpha > 0 && a.beta > 0 && std::isfinite(a.alpha) && std::isfinite(a.beta))) return p;
+  // P(arm a draws the largest value) = ∫ f_a(x) Π_{b≠a} F_b(x) dx, by the
+  // midpoint rule on a grid that puts kPropensityGridPoints breakpoints
+  // across each arm's bulk (mean ± 10 sd, clipped to [0, 1]), so narrow
+  // posteriors are resolved as well as wide ones.
+  constexpr int kMax = kArms * kPropensityGridPoints + 2;
+  std::array<double, kMax> t;
+  int nt = 0;
+  t[nt++] = 0;
+  t[nt++] = 1;
+  for (const ArmStats& a : arms) {
+    const double n = a.alpha + a.beta, mean = a.alpha / n;
+    const double sd = std::sqrt(a.alpha * a.beta / (n * n * (n + 1)));
+    const double lo = std::max(0.0, mean - 10 * sd), hi = std::min(1.0, mean + 10 * sd);
+    for (int k = 0; k < kPropensityGridPoints; ++k) t[nt++] = lo + (hi - lo) * k / (kPropensityGridPoints - 1);
+  }
+  std::sort(t.begin(), t.begin() + nt);
+  nt = static_cast<int>(std::unique(t.begin(), t.begin() + nt) - t.begin());
+  // Per arm and interval, the log density at the midpoint (unnormalised);
+  // then masses relative to the arm's peak, normalised to sum to 1.
+  const int intervals = nt - 1;
+  std::array<std::array<double, kMax>, kArms> mass;
+  std::array<double, kArms> peak;
+  peak.fill(-std::numeric_limits<double>::infinity());
+  for (int k = 0; k < intervals; ++k) {
+    const double x = 0.5 * (t[k] + t[k + 1]), lx = std::log(x), l1x = std::log1p(-x);
+    for (int a = 0; a < kArms; ++a) {
+      mass[a][k] = (arms[a].alpha - 1) * lx + (arms[a].beta - 1) * l1x;
+      peak[a] = std::max(peak[a], mass[a][k]);
+    }
+  }
+  for (int a = 0; a < kArms; ++a) {
+    double sum = 0;
+    for (int k = 0; k < intervals; ++k) sum += mass[a][k] = std::exp(mass[a][k] - peak[a]) * (t[k + 1] - t[k]);
+    for (int k = 0; k < intervals; ++k) mass[a][k] /= sum;
+  }
+  // Sweep left to right: cdf[b] is F_b at the interval's midpoint.
+  std::array<double, kArms> below{}, q{};
+  for (int k = 0; k < intervals; ++k) {
+    std::array<double, kArms> cdf;
+    for (int a = 0; a < kArms; ++a) cdf[a] = below[a] + 0.5 * mass[a][k];
+    for (int a = 0; a < kArms; ++a) {
+      double others = 1;
+      for (int b = 0; b < kArms; ++b)
+        if (b != a) others *= cdf[b];
+      q[a] += mass[a][k] * others;
+    }
+    for (int a = 0; a < kArms; ++a) below[a] += mass[a][k];
+  }
+  double total = 0;
+  for (double x : q) total += x;
+  if (!(total > 0)) return p;
+  for (int a = 0; a < kArms; ++a) p[a] = q[a] / total;
   return p;
+}
+
+const std::array<double, kArms>& Ranker::CachedPropensities(int slot, const std::array<ArmStats, kArms>& arms) {
+  bool same = propensity_valid_[slot];
+  for (int a = 0; a < kArms && same; ++a)
+    same = arms[a].alpha == propensity_arms_[slot][a].alpha && arms[a].beta == propensity_arms_[slot][a].beta;
+  if (!same) {
+    propensity_[slot] = ArmPropensities(arms);
+    propensity_arms_[slot] = arms;
+    propensity_valid_[slot] = true;
+  }
+  return propensity_[slot];
 }
 
 std::string_view SlotName(Slot s) { return kSlotNames[static_cast<int>(s)]; }
@@ -244,25 +304,107 @@ void RankState::RememberPurchase(std::string_view item) {
   purchased_set.emplace(item);
 }
 
+namespace {
+
+// The first 16 bytes of an id as two big-endian words (zero-padded): equal
+// prefixes compare like the strings do; only equal keys need the strings.
+std::array<uint64_t, 2> IdKey(std::string_view id) {
+  std::array<uint64_t, 2> k{0, 0};
+  for (size_t j = 0; j < 16 && j < id.size(); ++j)
+    k[j / 8] |= uint64_t{static_cast<unsigned char>(id[j])} << (8 * (7 - j % 8));
+  return k;
+}
+
+}  // namespace
+
+bool Ranker::IdLess(const Catalog& catalog, ItemIndex a, ItemIndex b) const {
+  if (id_keys_[a] != id_keys_[b]) return id_keys_[a] < id_keys_[b];
+  return catalog.item(a).id < catalog.item(b).id;
+}
+
 void Ranker::Reindex(const Catalog& catalog) {
   const auto& items = catalog.items();
   const FeatureDictionary& dict = catalog.features();
-  postings_.assign(dict.size(), {});
-  by_popularity_.resize(items.size());
-  for (ItemIndex i = 0; i < items.size(); ++i) by_popularity_[i] = i;
+  const size_t n = items.size();
+  indexed_features_ = dict.size();
+  feature_weight_.resize(indexed_features_);
+  feature_flags_.resize(indexed_features_);
+  price_features_.clear();
+  for (FeatureId f = 0; f < indexed_features_; ++f) {
+    feature_weight_[f] = KindWeight(dict, f);
+    feature_flags_[f] = static_cast<uint8_t>((IsTopCategory(dict, f) ? kTopCategory : 0) |
+                                             (dict.kind(f) == FeatureKind::kPrice ? kPriceFeature : 0));
+    if (dict.kind(f) == FeatureKind::kPrice) price_features_.push_back(f);
+  }
+
+  // One pass over the (large, scattered) Items copies what ranking reads
+  // into compact rows; everything after reads only the rows.
+  struct PopularityKey {
+    double popularity;
+    std::array<uint64_t, 2> id;
+    ItemIndex index;
+  };
+  std::vector<PopularityKey> order(n);
+  id_keys_.resize(n);
+  rows_.resize(n);
+  features_.clear();
+  for (ItemIndex i = 0; i < n; ++i) {
+    const Item& item = items[i];
+    id_keys_[i] = IdKey(item.id);
+    order[i] = {item.popularity, id_keys_[i], i};
+    ItemRow& row = rows_[i];
+    row = ItemRow{};
+    row.features_begin = static_cast<uint32_t>(features_.size());
+    row.features_count = static_cast<uint32_t>(item.features.size());
+    features_.insert(features_.end(), item.features.begin(), item.features.end());
+    int leaf_depth = 0;
+    for (FeatureId f : item.features) {
+      if (const int depth = dict.category_depth(f); depth > 0) {
+        if (depth == 1) row.top = f;
+        if (depth > leaf_depth) leaf_depth = depth, row.leaf = f;
+      }
+    }
+    row.popularity = item.popularity;  // scaled below, once the maximum is known
+    row.sqrt_features = item.features.empty() ? 1 : std::sqrt(static_cast<double>(item.features.size()));
+    row.created_at_ms = item.created_at_ms;
+    row.in_stock = item.in_stock();
+  }
+
   // Popularity first, id as the tie-break: the same order on every platform.
-  std::sort(by_popularity_.begin(), by_popularity_.end(), [&](ItemIndex a, ItemIndex b) {
-    return items[a].popularity != items[b].popularity ? items[a].popularity > items[b].popularity
-                                                      : items[a].id < items[b].id;
+  std::sort(order.begin(), order.end(), [&](const PopularityKey& a, const PopularityKey& b) {
+    if (a.popularity != b.popularity) return a.popularity > b.popularity;
+    if (a.id != b.id) return a.id < b.id;
+    return items[a.index].id < items[b.index].id;
   });
-  for (ItemIndex i : by_popularity_)
-    for (FeatureId f : items[i].features) postings_[f].push_back(i);
-  by_freshness_ = by_popularity_;
-  std::stable_sort(by_freshness_.begin(), by_freshness_.end(),
-                   [&](ItemIndex a, ItemIndex b) { return items[a].created_at_ms > items[b].created_at_ms; });
-  if (by_freshness_.size() > kFreshTake) by_freshness_.resize(kFreshTake);
-  max_popularity_ = items.empty() ? 0 : items[by_popularity_[0]].popularity;
-  stamp_.assign(items.size(), 0);
+  // Recommend reads at most kPostingTake entries of a posting list and
+  // kPopularTake of the popularity order: keep no more.
+  postings_.assign(indexed_features_, {});
+  for (const PopularityKey& k : order) {
+    const ItemRow& row = rows_[k.index];
+    for (uint32_t j = 0; j < row.features_count; ++j)
+      if (auto& list = postings_[features_[row.features_begin + j]]; list.size() < kPostingTake)
+        list.push_back(k.index);
+  }
+  by_popularity_.clear();
+  for (size_t j = 0; j < n && j < kPopularTake; ++j) by_popularity_.push_back(order[j].index);
+  // The newest first; among equally new ones, the more popular first.
+  {
+    std::vector<std::pair<int64_t, uint32_t>> fresh(n);  // (-created_at, popularity rank)
+    for (uint32_t r = 0; r < n; ++r) fresh[r] = {-rows_[order[r].index].created_at_ms, r};
+    const size_t take = std::min(n, kFreshTake);
+    std::partial_sort(fresh.begin(), fresh.begin() + take, fresh.end());
+    by_freshness_.clear();
+    for (size_t j = 0; j < take; ++j) by_freshness_.push_back(order[fresh[j].second].index);
+  }
+  max_popularity_ = n == 0 ? 0 : order[0].popularity;
+  const double pop_scale = std::log1p(std::max(max_popularity_, 0.0));
+  for (ItemRow& row : rows_) row.popularity = pop_scale > 0 ? std::log1p(std::max(row.popularity, 0.0)) / pop_scale : 0;
+  stamp_.assign(n, 0);
+  blocked_stamp_.assign(n, 0);
+  seen_stamp_.assign(n, 0);
+  seen_.assign(n, nullptr);
+  theta_stamp_.assign(indexed_features_, 0);
+  theta_.assign(indexed_features_, 0);
   stamp_now_ = 0;
   indexed_version_ = catalog.version();
 }
@@ -290,103 +432,143 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   const bool warm_start = cold && priors.max_share() > 0;  // population priors stand in for a profile
   double max_interest = 0;
   for (const auto& [f, w] : interests) max_interest = std::max(max_interest, w);
-  affinity_.assign(dict.size(), 0.0);
+  affinity_.assign(std::max(dict.size(), indexed_features_), 0.0);
   for (const auto& [f, w] : interests) affinity_[f] = w / max_interest;
   const size_t seeds = std::min(interests.size(), kInterestSeeds);
   std::partial_sort(interests.begin(), interests.begin() + seeds, interests.end(), [&](const auto& x, const auto& y) {
     return x.second != y.second ? x.second > y.second : dict.key(x.first) < dict.key(y.first);
   });
+  // A feature interned after the last Reindex (a restored snapshot can add
+  // some) is on no item yet: it has no posting list.
+  auto posting = [&](FeatureId f) {
+    return f < postings_.size() ? absl::Span<const ItemIndex>(postings_[f]) : absl::Span<const ItemIndex>();
+  };
 
-  // What the ranker remembers about items, by catalog index for this request
-  // (a few thousand string lookups here instead of several per candidate).
-  absl::flat_hash_map<ItemIndex, const Impression*> impression_of;
-  impression_of.reserve(state->impressions.size());
+  // This request's stamp: an entry of a per-item scratch table belongs to
+  // the request when its stamp matches (no clearing between requests).
+  if (++stamp_now_ == 0) {
+    for (auto* v : {&stamp_, &blocked_stamp_, &seen_stamp_, &theta_stamp_}) std::fill(v->begin(), v->end(), 0);
+    stamp_now_ = 1;
+  }
+  // What the ranker remembers about items, by catalog index: a few thousand
+  // id lookups here instead of several per candidate.
   for (const auto& [id, imp] : state->impressions)
-    if (auto i = catalog.IndexOf(id)) impression_of.emplace(*i, &imp);
-  absl::flat_hash_set<ItemIndex> purchased;
+    if (auto i = catalog.IndexOf(id)) seen_stamp_[*i] = stamp_now_, seen_[*i] = &imp;
+  absl::flat_hash_set<std::string_view> excluded(req.exclude.begin(), req.exclude.end());
+  for (const std::string& id : req.exclude)
+    if (auto i = catalog.IndexOf(id)) blocked_stamp_[*i] = stamp_now_;
   if (!req.include_purchased)
     for (const std::string& id : state->purchased)
-      if (auto i = catalog.IndexOf(id)) purchased.insert(*i);
+      if (auto i = catalog.IndexOf(id)) blocked_stamp_[*i] = stamp_now_;
+  // Explicit likes and dislikes as per-feature marks. A word matches a
+  // feature by its value token ("trail" → tag:trail, cat:shoes/trail) or its
+  // whole key ("brand:acme").
+  constexpr uint8_t kLiked = 1, kDisliked = 2;
+  const bool has_likes = !profile.likes().empty(), has_dislikes = !profile.dislikes().empty();
+  if (has_likes || has_dislikes) {
+    preference_.assign(indexed_features_, 0);
+    auto mark = [&](const std::vector<std::string>& words, uint8_t bit) {
+      auto set = [&](FeatureId f) {
+        if (f < indexed_features_) preference_[f] |= bit;
+      };
+      for (const std::string& w : words) {
+        for (FeatureId f : dict.ByToken(w)) set(f);  // every kind but price, by value
+        for (FeatureId f : price_features_)
+          if (dict.token(f) == w) set(f);
+        if (auto f = dict.Find(w)) set(*f);
+        if (w.empty())  // ByToken never lists an empty value
+          for (FeatureId f = 0; f < indexed_features_; ++f)
+            if (dict.token(f).empty()) set(f);
+      }
+    };
+    mark(profile.likes(), kLiked);
+    mark(profile.dislikes(), kDisliked);
+  }
 
   // Candidates.
-  if (++stamp_now_ == 0) std::fill(stamp_.begin(), stamp_.end(), 0), stamp_now_ = 1;
   std::vector<ItemIndex> candidates;
   auto add = [&](ItemIndex i) {
     if (stamp_[i] != stamp_now_) stamp_[i] = stamp_now_, candidates.push_back(i);
   };
-  for (size_t k = 0; k < seeds; ++k) {
-    const auto& list = postings_[interests[k].first];
+  auto add_posting = [&](FeatureId f) {
+    const absl::Span<const ItemIndex> list = posting(f);
     for (size_t j = 0; j < list.size() && j < kPostingTake; ++j) add(list[j]);
-  }
+  };
+  for (size_t k = 0; k < seeds; ++k) add_posting(interests[k].first);
   for (const std::string& like : profile.likes())
-    for (FeatureId f : dict.ByToken(like))
-      for (size_t j = 0; j < postings_[f].size() && j < kPostingTake; ++j) add(postings_[f][j]);
+    for (FeatureId f : dict.ByToken(like)) add_posting(f);
+  std::vector<double> prior_of_top;  // warm start: by top-level category, -1 until looked up
   if (warm_start) {
     std::vector<std::pair<double, FeatureId>> strongest;
     for (const auto& [key, share] : priors.shares())
       if (auto f = dict.Find(key); f && share > 0) strongest.emplace_back(share, *f);
     const size_t n = std::min(strongest.size(), kInterestSeeds);
     std::partial_sort(strongest.begin(), strongest.begin() + n, strongest.end(), std::greater<>());
-    for (size_t k = 0; k < n; ++k)
-      for (size_t j = 0; j < postings_[strongest[k].second].size() && j < kPostingTake; ++j)
-        add(postings_[strongest[k].second][j]);
+    for (size_t k = 0; k < n; ++k) add_posting(strongest[k].second);
+    prior_of_top.assign(indexed_features_, -1);
   }
-  for (size_t j = 0; j < by_popularity_.size() && j < kPopularTake; ++j) add(by_popularity_[j]);
+  for (ItemIndex i : by_popularity_) add(i);
   for (ItemIndex i : by_freshness_) add(i);
 
-  // Filters and signals.
-  absl::flat_hash_set<std::string_view> excluded(req.exclude.begin(), req.exclude.end());
+  // Filters and signals, from the compact rows built at Reindex.
   std::vector<Scored> scored;
   scored.reserve(candidates.size());
   double max_rel = 0, max_broad = 0;
-  const double pop_scale = std::log1p(std::max(max_popularity_, 0.0));
+  const bool wow = req.slot == Slot::kWow;
   // Resting items (shown and ignored, or just clicked) only fill a list that
   // would otherwise come up short; dismissed ones never return early. A rest
   // longer than kFatigueRestDays can only come from a dismissal.
   std::vector<ItemIndex> resting;
   auto consider = [&](ItemIndex i, bool rested) {
-    const Item& item = catalog.item(i);
-    if (!item.in_stock() || (!excluded.empty() && excluded.contains(item.id))) return;
-    if (purchased.contains(i)) return;
-    if (auto it = impression_of.find(i); !rested && it != impression_of.end() && it->second->rest_until_ms > now) {
-      if (it->second->rest_until_ms - now <= kFatigueRestDays * kDayMs) resting.push_back(i);
+    const ItemRow& row = rows_[i];
+    if (!row.in_stock || blocked_stamp_[i] == stamp_now_) return;
+    if (const Impression* imp = seen_stamp_[i] == stamp_now_ ? seen_[i] : nullptr;
+        !rested && imp != nullptr && imp->rest_until_ms > now) {
+      if (imp->rest_until_ms - now <= kFatigueRestDays * kDayMs) resting.push_back(i);
       return;
     }
-    if (Matches(profile.dislikes(), dict, item)) return;
+    const FeatureId* fs = features_.data() + row.features_begin;
+    const uint32_t nf = row.features_count;
+    if (has_dislikes)
+      for (uint32_t k = 0; k < nf; ++k)
+        if (preference_[fs[k]] & kDisliked) return;
     Scored s;
     s.index = i;
     s.rested = rested;
+    s.leaf = row.leaf;
+    s.top = row.top;
     double best = 0;
     size_t familiar = 0, described = 0;
-    int leaf_depth = 0;
-    for (FeatureId f : item.features) {
-      if (const int depth = dict.category_depth(f); depth > 0) {
-        if (depth == 1) s.top = f;
-        if (depth > leaf_depth) leaf_depth = depth, s.leaf = f;
-      }
+    for (uint32_t k = 0; k < nf; ++k) {
+      const FeatureId f = fs[k];
       const double a = std::max(affinity_[f], 0.0);
-      const double contribution = KindWeight(dict, f) * a;
+      const double contribution = feature_weight_[f] * a;
       s.relevance += contribution;
-      if (IsTopCategory(dict, f)) {
+      const uint8_t flags = feature_flags_[f];
+      if (flags & kTopCategory) {
         s.broad += a;
         s.top_category_interest |= a > 0.05;
       }
       if (contribution > best) best = contribution, s.best_feature = f;
-      if (dict.kind(f) != FeatureKind::kPrice) {
+      if (!(flags & kPriceFeature)) {
         ++described;
         familiar += a > 0.05 ? 1 : 0;
       }
     }
-    if (!item.features.empty()) s.relevance /= std::sqrt(static_cast<double>(item.features.size()));
+    if (nf > 0) s.relevance /= row.sqrt_features;
     if (warm_start && s.top != ~FeatureId{0}) {
-      s.relevance = priors.Share(dict.key(s.top)) / priors.max_share();
+      double& share = prior_of_top[s.top];
+      if (share < 0) share = priors.Share(dict.key(s.top)) / priors.max_share();
+      s.relevance = share;
       if (s.relevance > 0) s.best_feature = s.top;
     }
-    s.liked = Matches(profile.likes(), dict, item);
+    if (has_likes)
+      for (uint32_t k = 0; k < nf && !s.liked; ++k) s.liked = (preference_[fs[k]] & kLiked) != 0;
     s.novelty = described == 0 ? 1 : 1 - static_cast<double>(familiar) / static_cast<double>(described);
-    s.popularity = pop_scale > 0 ? std::log1p(std::max(item.popularity, 0.0)) / pop_scale : 0;
-    if (item.created_at_ms > 0)
-      s.freshness = std::exp2(-std::max<double>(0, static_cast<double>(now - item.created_at_ms)) / kDayMs / 30);
+    s.popularity = row.popularity;
+    // Only wow scores (and explains) freshness.
+    if (wow && row.created_at_ms > 0)
+      s.freshness = std::exp2(-std::max<double>(0, static_cast<double>(now - row.created_at_ms)) / kDayMs / 30);
     max_rel = std::max(max_rel, s.relevance);
     max_broad = std::max(max_broad, s.broad);
     scored.push_back(s);
@@ -401,7 +583,7 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   }
 
   // The bandit: one Thompson draw per arm picks the strategy; the propensity
-  // of that choice is estimated from further posterior draws.
+  // of that choice is a pure function of the posteriors (ArmPropensities).
   const int slot = static_cast<int>(req.slot);
   auto& arms = state->arms[slot];
   SlotDecision& last = state->last[slot];
@@ -414,7 +596,7 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   if (cold && req.slot == Slot::kForYou) {
     arm = 1;  // nothing to personalise yet: relevance+popularity, deterministically
   } else {
-    propensity = std::max(ArmPropensities(arms, rng)[arm], 1.0 / kPropensityDraws);
+    propensity = std::max(CachedPropensities(slot, arms)[arm], kMinPropensity);
   }
 
   auto for_you_score = [](const Scored& s, int a) {
@@ -426,27 +608,31 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
   };
   auto by_score = [&](const Scored& a, const Scored& b) {
     if (a.score != b.score) return a.score > b.score;
-    return catalog.item(a.index).id < catalog.item(b.index).id;
+    return IdLess(catalog, a.index, b.index);
   };
 
   std::vector<Scored> pool;
-  if (req.slot == Slot::kForYou) {
+  if (!wow) {
     for (Scored& s : scored) s.score = for_you_score(s, arm);
-    pool = scored;
+    pool = std::move(scored);
   } else {
     // The for_you top list (its default arm) is what wow must not repeat.
-    absl::flat_hash_set<ItemIndex> familiar_top;
-    {
-      std::vector<Scored> fy = scored;
-      for (Scored& s : fy) s.score = for_you_score(s, 1);
-      // At most a third of the candidates, so a small catalog keeps a wow slot.
-      const size_t n = std::min<size_t>(kWowAvoidForYouTop, fy.size() / 3);
-      std::partial_sort(fy.begin(), fy.begin() + n, fy.end(), by_score);
-      for (size_t k = 0; k < n; ++k) familiar_top.insert(fy[k].index);
-    }
+    std::vector<std::pair<double, ItemIndex>> fy;
+    fy.reserve(scored.size());
+    for (const Scored& s : scored) fy.emplace_back(for_you_score(s, 1), s.index);
+    // At most a third of the candidates, so a small catalog keeps a wow slot.
+    const size_t n = std::min<size_t>(kWowAvoidForYouTop, fy.size() / 3);
+    std::partial_sort(fy.begin(), fy.begin() + n, fy.end(), [&](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : IdLess(catalog, a.second, b.second);
+    });
+    auto familiar_top = [&](ItemIndex i) {
+      for (size_t k = 0; k < n; ++k)
+        if (fy[k].second == i) return true;
+      return false;
+    };
     static constexpr double kWeights[kArms][3] = {{0.5, 0.25, 0.25}, {0.3, 0.5, 0.2}, {0.3, 0.2, 0.5}};
     for (Scored& s : scored) {
-      if (familiar_top.contains(s.index)) continue;
+      if (familiar_top(s.index)) continue;
       if (!cold && !(s.relevance >= 0.15 || s.top_category_interest)) continue;  // relevance floor
       const auto& w = kWeights[arm];
       s.score = (w[0] * s.novelty + w[1] * s.freshness + w[2] * s.popularity) * (0.5 + 0.5 * s.relevance);
@@ -463,27 +649,32 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
       if (auto it = cats.find(dict.key(f)); it != cats.end()) c = it->second, c.DecayTo(now);
       return c;
     };
-    absl::flat_hash_map<FeatureId, double> theta;  // by leaf category
+    // θ by leaf category (dense, stamped), and one for items without one.
+    double no_leaf_theta = -1;
+    auto theta_of = [&](FeatureId leaf) -> double* {
+      if (leaf == ~FeatureId{0}) return &no_leaf_theta;
+      return theta_stamp_[leaf] == stamp_now_ ? &theta_[leaf] : nullptr;
+    };
     double max_theta = 0;
     for (const Scored& s : pool) {
-      if (theta.contains(s.leaf)) continue;
+      if (s.leaf == ~FeatureId{0} ? no_leaf_theta >= 0 : theta_stamp_[s.leaf] == stamp_now_) continue;
       // The leaf's own counts, shrunk toward its department's (half weight):
       // a click on one trail shoe says something about all of Shoes.
       const CategoryStats leaf = counts(s.leaf), top = counts(s.top == s.leaf ? ~FeatureId{0} : s.top);
       const double clicks = leaf.clicks + kParentShare * top.clicks;
       const double misses = std::max(0.0, leaf.shows - leaf.clicks) + kParentShare * std::max(0.0, top.shows - top.clicks);
       const double t = rng->Beta(1 + clicks, kCategoryPriorMisses + misses);
-      theta.emplace(s.leaf, t);
+      if (s.leaf != ~FeatureId{0}) theta_stamp_[s.leaf] = stamp_now_;
+      *(s.leaf == ~FeatureId{0} ? &no_leaf_theta : &theta_[s.leaf]) = t;
       max_theta = std::max(max_theta, t);
     }
     if (max_theta > 0)
-      for (Scored& s : pool) s.score *= (1 - kCategoryWeight) + kCategoryWeight * theta[s.leaf] / max_theta;
+      for (Scored& s : pool) s.score *= (1 - kCategoryWeight) + kCategoryWeight * *theta_of(s.leaf) / max_theta;
   }
-  // Soft fatigue: each show without a click costs 40% of the score, so an
+  // Soft fatigue: each show without a click costs 55% of the score, so an
   // ignored pick gives way to the next one long before its rest begins.
   for (Scored& s : pool) {
-    if (auto it = impression_of.find(s.index); it != impression_of.end())
-      s.score *= std::pow(kIgnoredShowFactor, it->second->shown_since_click);
+    if (seen_stamp_[s.index] == stamp_now_) s.score *= std::pow(kIgnoredShowFactor, seen_[s.index]->shown_since_click);
     if (s.rested) s.score *= 1e-3;  // after everything that is not resting
   }
   // Only the head is ever looked at (pins + the MMR window): sort just that.

@@ -272,14 +272,15 @@ TEST(RankTest, ClicksRewardTheArmThatChoseTheList) {
 }
 
 TEST(RankTest, ThePropensitiesOfTheArmsSumToOne) {
-  Rng rng(3);
   const std::array<ArmStats, kArms> cases[] = {
       {{{1, 1}, {1, 1}, {1, 1}}},
       {{{30, 5}, {5, 30}, {10, 10}}},
       {{{2, 50}, {2, 50}, {50, 2}}},
+      {{{1e11, 1}, {1, 1e11}, {1, 1}}},
   };
   for (const auto& arms : cases) {
-    auto p = ArmPropensities(arms, &rng);
+    SCOPED_TRACE(arms[0].alpha);
+    auto p = ArmPropensities(arms);
     double sum = 0;
     for (double x : p) {
       EXPECT_GE(x, 0);
@@ -288,8 +289,58 @@ TEST(RankTest, ThePropensitiesOfTheArmsSumToOne) {
     }
     EXPECT_NEAR(sum, 1, 1e-12);
   }
-  // A clearly better arm dominates.
-  EXPECT_GT(ArmPropensities(cases[1], &rng)[0], 0.8);
+  // Equal posteriors share exactly; a clearly better arm dominates.
+  for (double x : ArmPropensities(cases[0])) EXPECT_NEAR(x, 1.0 / 3, 1e-12);
+  EXPECT_GT(ArmPropensities(cases[1])[0], 0.8);
+}
+
+// The propensity is what Thompson sampling actually does: the integral
+// agrees with the frequencies of DrawArm over many draws (4 standard errors).
+TEST(RankTest, ThePropensitiesMatchThompsonSamplingFrequencies) {
+  struct Case {
+    const char* name;
+    std::array<ArmStats, kArms> arms;
+  };
+  const Case kCases[] = {
+      {"fresh", {{{1, 1}, {1, 1}, {1, 1}}}},
+      {"one leads", {{{30, 5}, {5, 30}, {10, 10}}}},
+      {"skewed", {{{2, 50}, {3, 50}, {1, 20}}}},
+      {"narrow and close", {{{500, 500}, {510, 490}, {1, 1}}}},
+      {"far apart", {{{1000, 10}, {10, 1000}, {500, 500}}}},
+      {"long-lived", {{{20000, 30000}, {20100, 29900}, {19900, 30100}}}},
+      {"small counts", {{{3, 7}, {4, 6}, {5, 5}}}},
+  };
+  constexpr int kDraws = 40'000;
+  Rng rng(11);
+  for (const Case& c : kCases) {
+    SCOPED_TRACE(c.name);
+    std::array<double, kArms> freq{};
+    for (int d = 0; d < kDraws; ++d) freq[DrawArm(c.arms, &rng)] += 1.0 / kDraws;
+    const auto p = ArmPropensities(c.arms);
+    for (int a = 0; a < kArms; ++a) {
+      const double se = std::sqrt(std::max(p[a] * (1 - p[a]), 1e-4) / kDraws);
+      EXPECT_NEAR(p[a], freq[a], 4 * se) << "arm " << a;
+    }
+  }
+}
+
+// A pick's propensity depends on the bandit's state only (not on the
+// generator), so it can be recomputed from a snapshot.
+TEST(RankTest, APicksPropensityIsAPureFunctionOfTheBanditState) {
+  for (uint64_t seed : {1, 2, 3}) {
+    auto e = GridEngine(seed);
+    View(*e, "Books-2", 3);
+    for (int call = 0; call < 6; ++call) {
+      const auto picks = Recommend(*e, Slot::kForYou, 3);
+      ASSERT_FALSE(picks.empty());
+      int arm = 0;
+      while (arm < kArms && ArmName(Slot::kForYou, arm) != picks[0].arm) ++arm;
+      ASSERT_LT(arm, kArms);
+      const auto p = ArmPropensities(e->rank_state().arms[0]);
+      for (const Pick& pick : picks) EXPECT_EQ(pick.propensity, std::max(p[arm], kMinPropensity));
+      if (call % 2) ASSERT_TRUE(e->Feedback({picks[0].item, Slot::kForYou, Outcome::kClick, kNow}).ok());
+    }
+  }
 }
 
 TEST(RankTest, TheSameSeedGivesTheSameDecisions) {
