@@ -635,7 +635,10 @@ absl::StatusOr<std::vector<Pick>> Ranker::Recommend(const Catalog& catalog, cons
       if (familiar_top(s.index)) continue;
       if (!cold && !(s.relevance >= 0.15 || s.top_category_interest)) continue;  // relevance floor
       const auto& w = kWeights[arm];
-      s.score = (w[0] * s.novelty + w[1] * s.freshness + w[2] * s.popularity) * (0.5 + 0.5 * s.relevance);
+      // The novel arm leans to the long tail (1 − p): new to the user and not
+      // what everyone buys; the other arms let popularity in.
+      const double pop = arm == 0 ? 1 - s.popularity : s.popularity;
+      s.score = (w[0] * s.novelty + w[1] * s.freshness + w[2] * pop) * (0.5 + 0.5 * s.relevance);
       // Exploration: a small seeded jitter so the slot keeps discovering.
       s.score += 0.05 * rng->Uniform();
       pool.push_back(s);

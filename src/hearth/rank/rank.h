@@ -30,7 +30,8 @@
 //   "broader"              relevance over top-level categories only + 0.2 p
 // wow (1–2 picks; the relevance floor is r >= 0.15 or an interest in the
 // item's top-level category — "new to you, but next to what you like"):
-//   "novel"   0.5 v + 0.25 n + 0.25 p       "fresh"   0.3 v + 0.5 n + 0.2 p
+//   "novel"   0.5 v + 0.25 n + 0.25 (1 − p) (the long tail: surprising, not
+//             what everyone buys)    "fresh"   0.3 v + 0.5 n + 0.2 p
 //   "trending" 0.3 v + 0.2 n + 0.5 p        times (0.5 + 0.5 r)
 //   and never an item the for_you slot would put in its top 8 (top third on
 //   a catalog too small for that).
