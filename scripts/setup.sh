@@ -18,7 +18,7 @@ packages=(
   googletest libgmock-dev libgtest-dev  # /usr/src/googletest is built by CMakeLists.txt
   libbenchmark-dev                 # native benchmarks (HEARTH_BUILD_BENCH)
   cmake ninja-build g++            # native build
-  clang libclang-rt-14-dev         # clang tooling and libFuzzer (-fsanitize=fuzzer)
+  clang clang-14 libclang-rt-14-dev  # clang tooling; clang-14 + libFuzzer for the fuzz preset (scripts/fuzz.sh)
   patch xz-utils ca-certificates   # fetch-deps.sh: Debian patches, .debian.tar.xz
   postgresql                       # PostgreSQL 15: the collector's server store (tests start a throwaway cluster)
 )

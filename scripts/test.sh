@@ -13,5 +13,6 @@ cd "${root}"
 bash scripts/setup.sh
 bash scripts/build.sh wasm
 bash scripts/test-cpp.sh   # builds and runs native, native-asan, wasm-debug
+bash scripts/fuzz.sh --runs 20000 --jobs 2   # libFuzzer short pass: every fuzz/ target, 20k execs each
 node scripts/size-check.mjs
 node --test --test-concurrency=1 tests/js/ eval/ tests/collector/ tests/fleet/ tests/e2e/

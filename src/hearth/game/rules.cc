@@ -226,11 +226,12 @@ class RulesReader {
         od::value fv;
         if (f.value().get(fv)) return Bad(where, "is not valid JSON");
         absl::Status s;
-        int64_t days;
+        int64_t days = 0;
         if (key == "id") s = Str(fv, where + ".id", kMaxRuleIdBytes, &c.id, true);
         else if (key == "expiresAfterDays") {
+          // Only a value Int() accepted is scaled: on error `days` is not read.
           s = Int(fv, where + ".expiresAfterDays", 1, 3650, &days);
-          c.expires_after_ms = days * kDayMs;
+          if (s.ok()) c.expires_after_ms = days * kDayMs;
         } else s = Bad(absl::StrCat(where, ".", key), "is not a known currency field; use id and expiresAfterDays");
         if (!s.ok()) return s;
       }
@@ -327,9 +328,9 @@ class RulesReader {
                       if (k == "event" || k == "events") return Events(fv, w, &st.trigger);
                       if (k == "when") return When(fv, w, &st.trigger);
                       if (k == "graceHours") {
-                        int64_t h;
+                        int64_t h = 0;
                         auto s = Int(fv, w, 0, 48, &h);
-                        st.grace_ms = h * 3'600'000;
+                        if (s.ok()) st.grace_ms = h * 3'600'000;
                         return s;
                       }
                       if (k == "freezes") return Freezes(fv, w);

@@ -139,6 +139,16 @@ constexpr BadRules kBadRules[] = {
      absl::StatusCode::kInvalidArgument, "after starts"},
     {"claim from an earn rule", R"({"earn": [{"id": "a", "event": "view", "reward": {"label": "Cash", "valueCents": 500}}]})",
      absl::StatusCode::kInvalidArgument, "money claim"},
+    // Found by fuzz/game_fuzz.cc: a rejected number was still scaled to ms
+    // (uninitialized read, signed overflow under UBSan).
+    {"expiry that is not a number", R"({"currencies": [{"id": "points", "expiresAfterDays": "currency"}]})",
+     absl::StatusCode::kInvalidArgument, "currencies[0].expiresAfterDays"},
+    {"huge expiry", R"({"currencies": [{"id": "points", "expiresAfterDays": 1e300}]})",
+     absl::StatusCode::kInvalidArgument, "currencies[0].expiresAfterDays"},
+    {"grace that is not a number", R"({"streak": {"period": "day", "events": ["view"], "graceHours": "x"}})",
+     absl::StatusCode::kInvalidArgument, "streak"},
+    {"huge grace", R"({"streak": {"period": "day", "events": ["view"], "graceHours": 1e30}})",
+     absl::StatusCode::kInvalidArgument, "between 0 and 48"},
     {"not json", R"({"earn": [)", absl::StatusCode::kInvalidArgument, "rules"},
     {"not an object", R"([1, 2])", absl::StatusCode::kInvalidArgument, "object"},
 };
