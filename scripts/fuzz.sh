@@ -79,8 +79,15 @@ fuzz_one() {
     snapshot|packed) cat "fuzz/dicts/${t}.dict" > "${dict}" ;;
     *) cat fuzz/json.dict "fuzz/dicts/${t}.dict" > "${dict}" ;;
   esac
-  seeds=("fuzz/corpus/${t}")
+  # git keeps no empty folders: the binary targets have no fuzz/corpus/<t>/ in a
+  # clone (libFuzzer exits on a missing seed folder), only the written seeds.
+  seeds=()
+  [[ -d "fuzz/corpus/${t}" ]] && seeds+=("fuzz/corpus/${t}")
   [[ -d "${build_dir}/seeds/${t}" ]] && seeds+=("${build_dir}/seeds/${t}")
+  if [[ ${#seeds[@]} -eq 0 ]]; then
+    echo "fuzz.sh: ${t}: no seeds (fuzz/corpus/${t}/ or ${build_dir}/seeds/${t}/)" >&2
+    return 1
+  fi
   args=(
     -runs="${runs}" -dict="${dict}" -max_len="${max_len[${t}]}"
     -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=2048
