@@ -184,6 +184,7 @@ inline std::string ShopFingerprint(Engine& engine, int64_t now_ms) {
 inline void CheckSnapshotRoundTrip(const std::string& blob) {
   auto fresh = *Engine::Create(ProfileConfig{});
   auto s = fresh->RestoreSnapshot(blob);
+  if (!s.ok()) std::fprintf(stderr, "restoring an exported snapshot failed: %s\n", std::string(s.message()).c_str());
   HEARTH_FUZZ_CHECK(s.ok());
   HEARTH_FUZZ_CHECK(fresh->ExportSnapshot() == blob);
 }

@@ -863,6 +863,12 @@ absl::Status DecodeCampaignState(ByteReader* r, CampaignState* out) {
       if (rt.converted[a] > rt.exposed[a]) return Corrupt("more conversions than exposures");
     rt.last_arm = static_cast<CampaignArm>(arm);
     rt.last_converted = converted == 1;
+    // An exposure still waiting for its conversion was counted in exposed[],
+    // and each exposure converts once: room for that conversion must be left,
+    // or the next conversion writes a state no restore accepts (found by
+    // fuzz/snapshot_fuzz.cc).
+    if (rt.last_exposure_ms >= 0 && !rt.last_converted && rt.converted[arm] >= rt.exposed[arm])
+      return Corrupt("a pending exposure that was never counted");
     rt.goal = static_cast<CampaignGoal>(goal);
     if (!s.runtime.emplace(std::move(id), rt).second) return Corrupt("campaign listed twice");
   }
