@@ -17,7 +17,7 @@ import { INIT as CONSENT_INIT, createConsentApi, normalizeConsentValues } from '
 import { SyncClient, createPrivacyApi, normalizeSyncOptions } from './sync.js';
 import { EventPacker, packedSize } from './packed.js';
 import { writeDocument } from './input.js';
-import { createGame, drainRewards, eventContext, timeZoneOption } from './game.js';
+import { checkOffset, createGame, drainRewards, eventContext, timeZoneOption } from './game.js';
 import {
   Journal, createCoordinator, decodeTail, encodeTail, foldedTails, newTabId, replay, snapshotRevision, storedTag, tailKeys, textHash,
   writeFoldMarker,
@@ -353,6 +353,32 @@ function optionalString(v, name) {
   return v;
 }
 
+/**
+ * An event field that is a string when present: optionalString() with the
+ * message text built only when it fails.
+ * @param {unknown} v
+ * @param {string | number} where
+ * @param {string} name
+ * @returns {string}
+ */
+function fieldString(v, where, name) {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string' && isWellFormed(v)) return v;
+  return optionalString(v, `${whereOf(where)}: ${name}`);
+}
+
+/**
+ * An event's name in messages: the string given, or events[i] of trackMany().
+ * @param {string | number} where
+ */
+function whereOf(where) {
+  return typeof where === 'number' ? `trackMany(events): events[${where}]` : where;
+}
+
+/**
+ * @typedef {{ type: string, item: string, id: string, ts: number, now: number, query: string, value: number, quantity: number, deal: boolean, tz: number, contextJson: string }} NormalizedEvent
+ */
+
 /** @param {unknown} v */
 function describe(v) {
   if (v === null) return 'null';
@@ -366,6 +392,8 @@ const encoder = new TextEncoder();
 export class Hearth {
   /** @type {any} */ #M;
   /** @type {any} */ #engine;
+  /** @type {NormalizedEvent} track()'s one event, reused (see #trackOne) */
+  #scratch = { type: '', item: '', id: '', ts: 0, now: 0, query: '', value: NaN, quantity: 1, deal: false, tz: 0, contextJson: '' };
   /** @type {EventPacker | null} writes track() events into wasm memory (see packed.js) */
   #packer = null;
   /** @type {ReturnType<typeof normalizeOptions>} */ #opts;
@@ -744,7 +772,7 @@ export class Hearth {
     let capacity = 0;
     for (let i = 0; i < events.length; i++) {
       try {
-        const e = this.#normalizeEvent(events[i], `trackMany(events): events[${i}]`);
+        const e = this.#normalizeEvent(events[i], i);
         capacity += packedSize(e);
         batch.push(e);
         origin.push(i);
@@ -1133,52 +1161,87 @@ export class Hearth {
   }
 
   /**
+   * Validates one event and returns its normalized fields (into `out` when
+   * given: track() reuses one object, trackMany() needs one per event).
+   * `where` names the event in messages: a string, or for trackMany() the
+   * index (the message text is built only when an error needs it).
    * @param {any} event
-   * @param {string} where
-   * @returns {'recorded' | 'duplicate'}
+   * @param {string | number} where
+   * @param {NormalizedEvent} [out]
+   * @returns {NormalizedEvent}
    */
-  #normalizeEvent(event, where) {
+  #normalizeEvent(event, where, out) {
     if (event === null || typeof event !== 'object' || Array.isArray(event)) {
-      throw invalidArgument(`${where} must be an object such as { type: 'view', item: 'sku-1' }`);
+      throw invalidArgument(`${whereOf(where)} must be an object such as { type: 'view', item: 'sku-1' }`);
     }
     // for-in + hasOwn visits the same keys as Object.keys without building
     // an array per event (track() is the hot path).
     for (const k in event) {
       if (!EVENT_KEY_SET.has(k) && Object.hasOwn(event, k)) {
-        throw invalidArgument(`${where}: unknown field '${k}'; known fields are ${EVENT_KEYS.join(', ')}`);
+        throw invalidArgument(`${whereOf(where)}: unknown field '${k}'; known fields are ${EVENT_KEYS.join(', ')}`);
       }
     }
-    if (typeof event.type !== 'string' || event.type.length === 0) {
-      throw invalidArgument(`${where}: type must be a string (view, click, add_to_cart, purchase, search, dwell or dismiss)`);
+    const type = event.type;
+    if (typeof type !== 'string' || type.length === 0) {
+      throw invalidArgument(`${whereOf(where)}: type must be a string (view, click, add_to_cart, purchase, search, dwell or dismiss)`);
     }
-    const type = optionalString(event.type, `${where}: type`);
-    const item = optionalString(event.item, `${where}: item`);
-    const id = optionalString(event.id, `${where}: id`);
-    const query = optionalString(event.query, `${where}: query`);
+    if (!isWellFormed(type)) optionalString(type, `${whereOf(where)}: type`);
+    const item = fieldString(event.item, where, 'item');
+    const id = fieldString(event.id, where, 'id');
+    const query = fieldString(event.query, where, 'query');
     const now = this.#nowMs();
     let ts = event.ts;
     if (ts === undefined || ts === null) ts = now;
     else if (ts instanceof Date) ts = ts.getTime();
     if (typeof ts !== 'number' || !Number.isFinite(ts)) {
-      throw invalidArgument(`${where}: ts must be a finite number of milliseconds since 1970, not ${describe(ts)}`);
+      throw invalidArgument(`${whereOf(where)}: ts must be a finite number of milliseconds since 1970, not ${describe(ts)}`);
     }
     let value = event.value;
     if (value === undefined || value === null) value = NaN;
-    else if (typeof value !== 'number') throw invalidArgument(`${where}: value must be a number, not ${describe(value)}`);
+    else if (typeof value !== 'number') throw invalidArgument(`${whereOf(where)}: value must be a number, not ${describe(value)}`);
     let quantity = event.quantity;
     if (quantity === undefined || quantity === null) quantity = 1;
-    else if (typeof quantity !== 'number') throw invalidArgument(`${where}: quantity must be a number, not ${describe(quantity)}`);
+    else if (typeof quantity !== 'number') throw invalidArgument(`${whereOf(where)}: quantity must be a number, not ${describe(quantity)}`);
     let deal = event.deal;
     if (deal === undefined || deal === null) deal = false;
-    else if (typeof deal !== 'boolean') throw invalidArgument(`${where}: deal must be a boolean, not ${describe(deal)}`);
-    const { tz, contextJson } = eventContext(event.context, ts, this.#opts.tzAt, where);
-
-    return { type, item, id, ts, now, query, value, quantity, deal, tz, contextJson };
+    else if (typeof deal !== 'boolean') throw invalidArgument(`${whereOf(where)}: deal must be a boolean, not ${describe(deal)}`);
+    const context = event.context;
+    let tz;
+    let contextJson = '';
+    // No context (the usual event): eventContext's first case, without
+    // allocating its answer.
+    if (context === undefined || context === null) tz = checkOffset(this.#opts.tzAt(ts), 'options.timeZoneOffset(ts)');
+    else ({ tz, contextJson } = eventContext(context, ts, this.#opts.tzAt, whereOf(where)));
+    if (out === undefined) return { type, item, id, ts, now, query, value, quantity, deal, tz, contextJson };
+    out.type = type;
+    out.item = item;
+    out.id = id;
+    out.ts = ts;
+    out.now = now;
+    out.query = query;
+    out.value = value;
+    out.quantity = quantity;
+    out.deal = deal;
+    out.tz = tz;
+    out.contextJson = contextJson;
+    return out;
   }
 
+  /**
+   * @param {any} event
+   * @param {string} where
+   * @returns {'recorded' | 'duplicate'}
+   */
   #trackOne(event, where) {
-    const ev = this.#normalizeEvent(event, where);
-    return this.#call((M, e) => {
+    // Into the instance's one scratch object: every field is written after
+    // the last host callback (now(), timeZoneOffset()) and read before the
+    // first listener, so a track() from inside either cannot mix two events.
+    const ev = this.#normalizeEvent(event, where, this.#scratch);
+    // #call() without its closure per event: same checks, same translation.
+    this.#assertOpen();
+    const M = this.#M;
+    const e = this.#engine;
+    try {
       // 4 * revision + (2 when the game holds rewards) + (1 for a duplicate
       // id), or -1 (see EngineHandle::TrackPacked).
       const packer = this.#packerFor(e);
@@ -1192,20 +1255,18 @@ export class Hearth {
       if (r >= 0) {
         const flags = r % 4;
         this.#lastRevision = (r - flags) / 4;
+        if (flags % 2 !== 0) journal.len = before;
         // Rewards waiting: one more call only then.
         if (flags >= 2) drainRewards(M, e, (reward) => this.#emit('reward', reward));
-        if (flags % 2 !== 0) {
-          journal.len = before;
-          return 'duplicate';
-        }
-        return 'recorded';
+        return flags % 2 !== 0 ? 'duplicate' : 'recorded';
       }
       journal.len = before;
       const err = e.lastError();
       throw new HearthError(err?.code ?? 'INTERNAL', err?.message ?? 'the event was rejected');
-    });
+    } catch (x) {
+      throw fatal(M, x);
+    }
   }
-
 
   /** The packer of engine handle `e` (a new one if the handle changed). @param {any} e */
   #packerFor(e) {
@@ -1351,7 +1412,8 @@ export class Hearth {
   }
 
   #changed() {
-    this.#emit('change', { revision: this.#lastRevision });
+    // No payload to build when nobody listens (every track() comes here).
+    if (this.#listeners.get('change')?.size) this.#emit('change', { revision: this.#lastRevision });
     this.#schedule();
   }
 
@@ -1838,7 +1900,7 @@ export class Hearth {
    */
   #emit(event, payload) {
     const set = this.#listeners.get(event);
-    if (!set) return;
+    if (!set || set.size === 0) return;
     for (const fn of [...set]) {
       try {
         fn(payload);
