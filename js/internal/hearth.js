@@ -34,8 +34,10 @@ const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased', '
 const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 /** The core's kMaxBatchEvents (src/hearth/engine/batch.h). */
 const MAX_BATCH_EVENTS = 100_000;
+/** trackMany() batches packing to at most this many bytes take the per-event fast path (#trackEach). */
+const FAST_BATCH_BYTES = 1 << 20;
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal', 'context'];
-const EVENT_KEY_SET = new Set(EVENT_KEYS);
+// #normalizeEvent's switch lists the same keys (a switch beats a Set per key).
 const LISTENER_EVENTS = ['change', 'error', 'consent', 'sync', 'reward', 'status'];
 const STORAGE_NAMES = ['indexeddb', 'local', 'memory'];
 const MAX_KEY_LENGTH = 200;
@@ -791,6 +793,14 @@ export class Hearth {
             throw new HearthError('RESOURCE_EXHAUSTED', `an event batch holds at most ${MAX_BATCH_EVENTS} events; split it; nothing was recorded`);
           }
           const packer = this.#packerFor(e);
+          // Batches up to FAST_BATCH_BYTES go one event per plain wasm call
+          // (#trackEach): with no Embind result object to build and read,
+          // and no rewards call unless the core says it holds some, a batch
+          // of 10 costs little more per event than one of 1000.
+          if (packer.address > 0 && capacity <= FAST_BATCH_BYTES) {
+            const fast = this.#trackEach(M, e, packer, batch, this.#nowMs());
+            if (fast !== null) return fast;
+          }
           const length = packer.pack(batch, capacity);
           // Journaled as packed (a byte copy), before the call may move wasm memory.
           this.#journal.append(/** @type {Uint8Array} */ (packer.bytes), length);
@@ -803,7 +813,7 @@ export class Hearth {
         });
         recorded = r.recorded;
         duplicates = r.duplicates;
-        if (r.rejected.length > 0) {
+        if (r.rejected.length > 0 && r.journaled !== true) {
           // Journal only what the core took (re-packed on the side; rare).
           this.#journal.truncate(mark);
           const out = new Set(r.rejected.map((/** @type {any} */ x) => x.index));
@@ -820,7 +830,8 @@ export class Hearth {
           const index = origin[x.index];
           rejected.push({ index, code: x.code, message: `trackMany(events): events[${index}]: ${x.message}` });
         }
-        this.#call((M, e) => drainRewards(M, e, (reward) => this.#emit('reward', reward)));
+        // The fast path knows whether the core holds rewards; the batch call does not.
+        if (r.rewards !== false) this.#call((M, e) => drainRewards(M, e, (reward) => this.#emit('reward', reward)));
       } finally {
         if (!this.#closed && !brokenModules.has(this.#M) && this.#refreshRevision() !== before) this.#changed();
       }
@@ -1176,8 +1187,21 @@ export class Hearth {
     }
     // for-in + hasOwn visits the same keys as Object.keys without building
     // an array per event (track() is the hot path).
+    // A switch on the (internalized) key beats a Set lookup per key.
     for (const k in event) {
-      if (!EVENT_KEY_SET.has(k) && Object.hasOwn(event, k)) {
+      switch (k) {
+        case 'type':
+        case 'item':
+        case 'id':
+        case 'ts':
+        case 'query':
+        case 'value':
+        case 'quantity':
+        case 'deal':
+        case 'context':
+          continue;
+      }
+      if (Object.hasOwn(event, k)) {
         throw invalidArgument(`${whereOf(where)}: unknown field '${k}'; known fields are ${EVENT_KEYS.join(', ')}`);
       }
     }
@@ -1266,6 +1290,49 @@ export class Hearth {
     } catch (x) {
       throw fatal(M, x);
     }
+  }
+
+  /**
+   * trackMany()'s valid events, one plain wasm call each (the export
+   * track() uses), journaled as the batch call journals them: every event
+   * the core took, duplicates included. Returns the batch call's answer, or
+   * null when the first event is refused: nothing is recorded then, and the
+   * caller sends the batch the batch way, which tells a clock the core
+   * refuses (the whole call fails) from a refused event.
+   * @param {any} M
+   * @param {any} e the engine handle
+   * @param {EventPacker} packer
+   * @param {NormalizedEvent[]} batch
+   * @param {number} now
+   * @returns {{ recorded: number, duplicates: number, rejected: { index: number, code: string, message: string }[], journaled: true, rewards: boolean } | null}
+   */
+  #trackEach(M, e, packer, batch, now) {
+    const journal = this.#journal;
+    let recorded = 0;
+    let duplicates = 0;
+    let rewards = false;
+    /** @type {{ index: number, code: string, message: string }[]} */
+    const rejected = [];
+    for (let i = 0; i < batch.length; i++) {
+      const length = packer.packOne(batch[i]);
+      const at = journal.len;
+      journal.append(/** @type {Uint8Array} */ (packer.bytes), length);
+      const r = M._hearth_track_packed(packer.address, length, now);
+      if (r >= 0) {
+        // 4 * revision + (2: rewards waiting) + (1: duplicate id); see #trackOne.
+        const flags = r % 4;
+        this.#lastRevision = (r - flags) / 4;
+        if (flags >= 2) rewards = true;
+        if (flags % 2 !== 0) duplicates++;
+        else recorded++;
+        continue;
+      }
+      journal.len = at;
+      if (i === 0) return null;
+      const err = e.lastError();
+      rejected.push({ index: i, code: err?.code ?? 'INTERNAL', message: err?.message ?? 'the event was rejected' });
+    }
+    return { recorded, duplicates, rejected, journaled: true, rewards };
   }
 
   /** The packer of engine handle `e` (a new one if the handle changed). @param {any} e */
