@@ -34,7 +34,12 @@ const RECOMMEND_KEYS = ['slot', 'count', 'exclude', 'pin', 'includePurchased', '
 const FEEDBACK_KEYS = ['item', 'slot', 'outcome'];
 /** The core's kMaxBatchEvents (src/hearth/engine/batch.h). */
 const MAX_BATCH_EVENTS = 100_000;
-/** trackMany() batches packing to at most this many bytes take the per-event fast path (#trackEach). */
+/**
+ * trackMany() batches of at most this many events and bytes packed go one
+ * plain wasm call per event (#trackEach); bigger ones one batch call, whose
+ * Embind result and rewards call (a few µs) are then spread thin.
+ */
+const FAST_BATCH_EVENTS = 64;
 const FAST_BATCH_BYTES = 1 << 20;
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal', 'context'];
 // #normalizeEvent's switch lists the same keys (a switch beats a Set per key).
@@ -793,17 +798,17 @@ export class Hearth {
             throw new HearthError('RESOURCE_EXHAUSTED', `an event batch holds at most ${MAX_BATCH_EVENTS} events; split it; nothing was recorded`);
           }
           const packer = this.#packerFor(e);
-          // Batches up to FAST_BATCH_BYTES go one event per plain wasm call
-          // (#trackEach): with no Embind result object to build and read,
-          // and no rewards call unless the core says it holds some, a batch
-          // of 10 costs little more per event than one of 1000.
-          if (packer.address > 0 && capacity <= FAST_BATCH_BYTES) {
+          // Small batches go one event per plain wasm call (#trackEach):
+          // with no Embind result object to build and read, and no rewards
+          // call unless the core says it holds some, a batch of 10 costs
+          // little more per event than one of 1000.
+          if (packer.address > 0 && batch.length <= FAST_BATCH_EVENTS && capacity <= FAST_BATCH_BYTES) {
             const fast = this.#trackEach(M, e, packer, batch, this.#nowMs());
             if (fast !== null) return fast;
           }
           const length = packer.pack(batch, capacity);
           // Journaled as packed (a byte copy), before the call may move wasm memory.
-          this.#journal.append(/** @type {Uint8Array} */ (packer.bytes), length);
+          this.#journal.append(/** @type {Uint8Array} */ (packer.bytes), length, /** @type {DataView} */ (packer.view));
           try {
             return this.#unwrap(M.trackPackedBatch(e, length, this.#nowMs()));
           } catch (x) {
@@ -1273,7 +1278,7 @@ export class Hearth {
       // Journaled as packed (a byte copy), before the call may move wasm memory.
       const journal = this.#journal;
       const before = journal.len;
-      journal.append(/** @type {Uint8Array} */ (packer.bytes), length);
+      journal.append(/** @type {Uint8Array} */ (packer.bytes), length, /** @type {DataView} */ (packer.view));
       // The plain export when the module has it (one direct wasm call), else Embind.
       const r = packer.address > 0 ? M._hearth_track_packed(packer.address, length, ev.now) : e.trackPacked(length, ev.now);
       if (r >= 0) {
@@ -1316,7 +1321,7 @@ export class Hearth {
     for (let i = 0; i < batch.length; i++) {
       const length = packer.packOne(batch[i]);
       const at = journal.len;
-      journal.append(/** @type {Uint8Array} */ (packer.bytes), length);
+      journal.append(/** @type {Uint8Array} */ (packer.bytes), length, /** @type {DataView} */ (packer.view));
       const r = M._hearth_track_packed(packer.address, length, now);
       if (r >= 0) {
         // 4 * revision + (2: rewards waiting) + (1: duplicate id); see #trackOne.

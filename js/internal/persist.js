@@ -75,6 +75,8 @@ export class Journal {
   constructor() {
     /** @type {Uint8Array} */
     this.bytes = new Uint8Array(0);
+    /** @type {DataView | null} a view of `bytes` (made on first use) */
+    this.view = null;
     this.len = 0;
     /** Pick feedback and preference changes, each at its byte offset. */
     /** @type {any[]} */
@@ -96,8 +98,10 @@ export class Journal {
    * Appends `n` bytes of packed events from `src`.
    * @param {Uint8Array} src
    * @param {number} n
+   * @param {DataView} [srcView] a view of the same bytes as `src`, for the
+   *   word-at-a-time copy of one event
    */
-  append(src, n) {
+  append(src, n, srcView) {
     if (this.len + n > MAX_JOURNAL_BYTES) {
       this.overflow = true;
       return;
@@ -110,8 +114,15 @@ export class Journal {
     const dst = this.bytes;
     const at = this.len;
     if (n <= 256) {
-      // One event: a loop beats allocating a subarray view per track().
-      for (let i = 0; i < n; i++) dst[at + i] = src[i];
+      // One event: a loop beats allocating a subarray view per track(), and
+      // 4 bytes per step beat 1 (an event is ~50 bytes).
+      let i = 0;
+      if (srcView !== undefined) {
+        let view = this.view;
+        if (view === null || view.buffer !== dst.buffer) view = this.view = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
+        for (; i + 4 <= n; i += 4) view.setUint32(at + i, srcView.getUint32(i, true), true);
+      }
+      for (; i < n; i++) dst[at + i] = src[i];
     } else dst.set(n === src.length ? src : src.subarray(0, n), at);
     this.len = at + n;
   }
