@@ -7,6 +7,8 @@ import { T0, catalog, interleave, median, num, ratio, table } from './lib.mjs';
 
 export const EVENTS = 100_000;
 export const BATCH = 1000;
+/** A small batch (a page flushing a few events at a time). */
+export const SMALL_BATCH = 10;
 /** Amortized cost per event that Hearth aims for, in ns. */
 export const TARGET_NS = 1000;
 
@@ -79,6 +81,8 @@ export async function benchTrack({ runs, core }) {
   const events = Array.from({ length: EVENTS }, (_, i) => ({ type: 'view', item: ids[i % n], ts: T0 + i * 1000 }));
   const batches = [];
   for (let i = 0; i < EVENTS; i += BATCH) batches.push(events.slice(i, i + BATCH));
+  const smallBatches = [];
+  for (let i = 0; i < EVENTS; i += SMALL_BATCH) smallBatches.push(events.slice(i, i + SMALL_BATCH));
   const nowMs = T0 + EVENTS * 1000 + DAY_MS;
   const now = () => nowMs;
 
@@ -118,6 +122,17 @@ export async function benchTrack({ runs, core }) {
         teardown: checkHearth,
       },
       {
+        name: 'trackMany10',
+        setup: freshHearth,
+        run: (h) => {
+          for (const b of smallBatches) {
+            const r = h.trackMany(b);
+            if (r.recorded !== b.length) throw new Error(`trackMany recorded ${r.recorded} of ${b.length}: ${r.rejected[0]?.message}`);
+          }
+        },
+        teardown: checkHearth,
+      },
+      {
         name: 'js',
         setup: () => new JsProfile(itemFeatures),
         run: (p) => {
@@ -140,28 +155,30 @@ export async function benchTrack({ runs, core }) {
   const coreRow = (label, r) => [label, num(coreNs(r)), num(coreNs(r, 'min_ms')), ratio(base / coreNs(r)), meets(coreNs(r))];
   const one = ns('track');
   const many = ns('trackMany');
+  const many10 = ns('trackMany10');
   const rows = [
     jsRow('Hearth `track(event)` (package, wasm)', 'track'),
     jsRow(`Hearth \`trackMany(batch of ${BATCH})\` (package, wasm)`, 'trackMany'),
+    jsRow(`Hearth \`trackMany(batch of ${SMALL_BATCH})\` (package, wasm)`, 'trackMany10'),
     jsRow('**baseline** JS profile: Map feature → {w, t}, lazy exp2 decay', 'js'),
     coreRow(`context: C++ \`Engine::Track\`, native (no JS; ${(core.native.track.ops / 1000).toFixed(0)}k events)`, core.native.track),
     coreRow('context: C++ `Engine::Track`, wasm in Node (no JS boundary)', core.wasm.track),
   ];
-  const best = Math.min(one, many);
+  const best = Math.min(one, many, many10);
   const met = best <= TARGET_NS;
   const notes = [
     `${EVENTS.toLocaleString('en')} \`{ type: 'view', item, ts }\` events cycling through the ${n.toLocaleString('en')} catalog items, one second apart, built before timing; a fresh instance (catalog loaded, untimed) per run. Median (and best) of ${runs} interleaved runs after 2 warm-up rounds; speedups and the target use medians.`,
     `Speedup = baseline ns / row ns (higher is faster; below 1× means slower than the plain-JS profile).`,
     met
-      ? `Target ≤ ${TARGET_NS} ns amortized per event: **met** by ${one <= TARGET_NS && many <= TARGET_NS ? 'both paths' : one <= TARGET_NS ? '`track()`' : '`trackMany()`'} (best ${num(best)} ns).`
-      : `Target ≤ ${TARGET_NS} ns amortized per event: **NOT met** by either path (best median ${num(best)} ns; best single run ${num(Math.min(bestNs('track'), bestNs('trackMany')))} ns).`,
+      ? `Target ≤ ${TARGET_NS} ns amortized per event: **met** by ${[one <= TARGET_NS && '`track()`', many <= TARGET_NS && `\`trackMany\` (${BATCH})`, many10 <= TARGET_NS && `\`trackMany\` (${SMALL_BATCH})`].filter(Boolean).join(', ')} (best ${num(best)} ns).`
+      : `Target ≤ ${TARGET_NS} ns amortized per event: **NOT met** by either path (best median ${num(best)} ns; best single run ${num(Math.min(bestNs('track'), bestNs('trackMany'), bestNs('trackMany10')))} ns).`,
     `Hearth's per-event cost also covers validation of every field, event-id dedup, per-type weights, the raw-event window, RFM counters and the revision/change bookkeeping of the JS wrapper; the baseline does none of that (it keeps one decayed weight per feature).`,
-    `Where the time goes: core wasm ${num(coreNs(core.wasm.track))} ns/event of Hearth's ${num(one)} ns for \`track()\`; the rest is the JS wrapper (validation, packing the event into wasm memory) and one Embind call per event (per batch for \`trackMany()\`).`,
+    `Where the time goes: core wasm ${num(coreNs(core.wasm.track))} ns/event of Hearth's ${num(one)} ns for \`track()\`; the rest is the JS wrapper (validation, packing the event into wasm memory) and one wasm call per event (a plain export; \`trackMany()\` makes the same call per event for batches of up to 64 events and one Embind batch call for bigger ones).`,
   ];
   return {
     title: 'track() (100k events)',
     table: table(['path', 'ns/event (median)', 'best run', 'speedup vs baseline', `median ≤ ${TARGET_NS / 1000} µs?`], rows),
     notes,
-    summary: { trackNs: one, trackManyNs: many, baselineNs: base, met },
+    summary: { trackNs: one, trackManyNs: many, trackMany10Ns: many10, baselineNs: base, met },
   };
 }

@@ -791,6 +791,9 @@ export class Hearth {
     let recorded = 0;
     let duplicates = 0;
     const mark = this.#journal.mark();
+    // The fast path leaves #lastRevision current (each call answers it); with
+    // no reward listener run since, no revision() call is needed at the end.
+    let revisionKnown = false;
     if (batch.length > 0) {
       try {
         const r = this.#call((M, e) => {
@@ -837,8 +840,9 @@ export class Hearth {
         }
         // The fast path knows whether the core holds rewards; the batch call does not.
         if (r.rewards !== false) this.#call((M, e) => drainRewards(M, e, (reward) => this.#emit('reward', reward)));
+        else revisionKnown = r.journaled === true;
       } finally {
-        if (!this.#closed && !brokenModules.has(this.#M) && this.#refreshRevision() !== before) this.#changed();
+        if (!this.#closed && !brokenModules.has(this.#M) && (revisionKnown ? this.#lastRevision : this.#refreshRevision()) !== before) this.#changed();
       }
     }
     rejected.sort((a, b) => a.index - b.index);
