@@ -100,6 +100,18 @@ export async function benchTrack({ runs, core }) {
     if (total !== EVENTS) throw new Error(`Hearth recorded ${total} of ${EVENTS} events`);
     h.close();
   };
+  /** trackMany() over pre-cut batches, checking every event was recorded. @param {string} name @param {any[][]} list */
+  const trackManyVariant = (name, list) => ({
+    name,
+    setup: freshHearth,
+    run: (/** @type {any} */ h) => {
+      for (const b of list) {
+        const r = h.trackMany(b);
+        if (r.recorded !== b.length) throw new Error(`trackMany recorded ${r.recorded} of ${b.length}: ${r.rejected[0]?.message}`);
+      }
+    },
+    teardown: checkHearth,
+  });
   const samples = await interleave(
     [
       {
@@ -110,28 +122,8 @@ export async function benchTrack({ runs, core }) {
         },
         teardown: checkHearth,
       },
-      {
-        name: 'trackMany',
-        setup: freshHearth,
-        run: (h) => {
-          for (const b of batches) {
-            const r = h.trackMany(b);
-            if (r.recorded !== b.length) throw new Error(`trackMany recorded ${r.recorded} of ${b.length}: ${r.rejected[0]?.message}`);
-          }
-        },
-        teardown: checkHearth,
-      },
-      {
-        name: 'trackMany10',
-        setup: freshHearth,
-        run: (h) => {
-          for (const b of smallBatches) {
-            const r = h.trackMany(b);
-            if (r.recorded !== b.length) throw new Error(`trackMany recorded ${r.recorded} of ${b.length}: ${r.rejected[0]?.message}`);
-          }
-        },
-        teardown: checkHearth,
-      },
+      trackManyVariant('trackMany', batches),
+      trackManyVariant('trackMany10', smallBatches),
       {
         name: 'js',
         setup: () => new JsProfile(itemFeatures),

@@ -12,17 +12,15 @@ import { createHearth } from '../../js/index.js';
 import { HearthError } from '../../js/errors.js';
 import { CATALOG, DAY, T0 } from './helpers/real.js';
 
+// Rewards on views (a stamp card opening a mystery box) and on purchases, so
+// the reward flag and its drain are on every route.
 const RULES = {
-  currencies: [{ id: 'points', expiresAfterDays: 365 }, { id: 'stars' }],
-  earn: [
-    { id: 'shoes', label: 'Shoes', event: 'purchase', when: { field: 'category', prefix: 'shoes' }, reward: { currency: 'points', perUnit: 1 } },
-    { id: 'app', label: 'App bonus', event: 'purchase', when: { field: 'context.channel', eq: 'app' }, reward: { currency: 'stars', amount: 1 } },
-  ],
-  streak: { period: 'day', events: ['view', 'purchase'] },
-  stampCards: [{ id: 'visits', name: 'Visit card', event: 'view', required: 3, reward: { mystery: 'box' } }],
-  mystery: [{ id: 'box', name: 'Mystery box', prizes: [
-    { id: 'p5', label: '5 points', weight: 3, reward: { currency: 'points', amount: 5 } },
-    { id: 'voucher', label: '$5 voucher', weight: 1, valueCents: 500 },
+  currencies: [{ id: 'points' }],
+  earn: [{ id: 'jackets', label: 'Jackets', event: 'purchase', when: { field: 'category', prefix: 'jackets' }, reward: { currency: 'points', perUnit: 2 } }],
+  stampCards: [{ id: 'looks', name: 'Look card', event: 'view', required: 3, reward: { mystery: 'gift' } }],
+  mystery: [{ id: 'gift', name: 'Gift', prizes: [
+    { id: 'p3', label: '3 points', weight: 2, reward: { currency: 'points', amount: 3 } },
+    { id: 'coupon', label: '$2 coupon', weight: 1, valueCents: 200 },
   ] }],
 };
 
