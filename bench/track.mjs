@@ -165,7 +165,7 @@ export async function benchTrack({ runs, core }) {
       ? `Target ≤ ${TARGET_NS} ns amortized per event: **met** by ${[one <= TARGET_NS && '`track()`', many <= TARGET_NS && `\`trackMany\` (${BATCH})`, many10 <= TARGET_NS && `\`trackMany\` (${SMALL_BATCH})`].filter(Boolean).join(', ')} (best ${num(best)} ns).`
       : `Target ≤ ${TARGET_NS} ns amortized per event: **NOT met** by either path (best median ${num(best)} ns; best single run ${num(Math.min(bestNs('track'), bestNs('trackMany'), bestNs('trackMany10')))} ns).`,
     `Hearth's per-event cost also covers validation of every field, event-id dedup, per-type weights, the raw-event window, RFM counters and the revision/change bookkeeping of the JS wrapper; the baseline does none of that (it keeps one decayed weight per feature).`,
-    `Where the time goes: core wasm ${num(coreNs(core.wasm.track))} ns/event of Hearth's ${num(one)} ns for \`track()\`; the rest is the JS wrapper (validation, packing the event into wasm memory) and one wasm call per event (a plain export; \`trackMany()\` makes the same call per event for batches of up to 64 events and one Embind batch call for bigger ones).`,
+    `Where the time goes: core wasm ${num(coreNs(core.wasm.track))} ns/event of Hearth's ${num(one)} ns for \`track()\`; the rest is the JS wrapper (validation, packing the event into wasm memory) and one wasm call per event (a plain export; \`trackMany()\` makes the same call per event for batches of up to 256 events and one Embind batch call for bigger ones).`,
   ];
   return {
     title: 'track() (100k events)',

@@ -39,7 +39,7 @@ const MAX_BATCH_EVENTS = 100_000;
  * plain wasm call per event (#trackEach); bigger ones one batch call, whose
  * Embind result and rewards call (a few µs) are then spread thin.
  */
-const FAST_BATCH_EVENTS = 64;
+const FAST_BATCH_EVENTS = 256;
 const FAST_BATCH_BYTES = 1 << 20;
 const EVENT_KEYS = ['type', 'item', 'id', 'ts', 'query', 'value', 'quantity', 'deal', 'context'];
 // #normalizeEvent's switch lists the same keys (a switch beats a Set per key).

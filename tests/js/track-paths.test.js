@@ -1,6 +1,6 @@
 // track() and trackMany() take several routes into the core: track() one
 // plain wasm call per event; trackMany() the same call per event for batches
-// of up to 64 events and 1 MiB packed (its fast path), and one batch call
+// of up to 256 events and 1 MiB packed (its fast path), and one batch call
 // otherwise or when the batch's first event is refused. Over a few thousand mixed events,
 // valid and invalid, every route must leave the same state (snapshot bytes),
 // report the same outcome per event and emit the same rewards.
