@@ -891,6 +891,10 @@ export class Hearth {
   async save() {
     this.#assertOpen();
     this.#cancelTimer();
+    // Asked for by the host after a pagehide: the page lives on (a synthetic
+    // event, or back from the cache); saves take the lock again.
+    this.#unloading = false;
+    this.#handedOff = false;
     return this.#enqueueSave();
   }
 
