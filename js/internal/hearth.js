@@ -1507,17 +1507,8 @@ export class Hearth {
     if (!this.#canWrite()) return false;
     const { adapter, key } = this.#opts;
     if (this.#base !== null) {
-      /** @type {Uint8Array | null} */
-      let stored;
-      try {
-        const v = await adapter.get(key);
-        stored = v == null ? null : toBytes(v);
-        if (v != null && !stored) throw new HearthError('DATA_LOSS', `storage returned ${describe(v)} for '${key}', not bytes`);
-      } catch (e) {
-        this.#storageFailed(wrapStorageError(e, 'read'));
-        return false;
-      }
-      if (!this.#canWrite()) return false;
+      const stored = await this.#readStored();
+      if (stored === undefined || !this.#canWrite()) return false;
       const tag = storedTag(stored);
       if (tag !== this.#base) {
         if (stored === null) {
@@ -1551,6 +1542,24 @@ export class Hearth {
     }
     this.#committed(bytes, revision, covered, folding);
     return true;
+  }
+
+  /**
+   * What storage holds under the key (null: nothing), or undefined when the
+   * read failed (reported through status and 'error').
+   * @returns {Promise<Uint8Array | null | undefined>}
+   */
+  async #readStored() {
+    const { adapter, key } = this.#opts;
+    try {
+      const v = await adapter.get(key);
+      const stored = v == null ? null : toBytes(v);
+      if (v != null && !stored) throw new HearthError('DATA_LOSS', `storage returned ${describe(v)} for '${key}', not bytes`);
+      return stored;
+    } catch (e) {
+      this.#storageFailed(wrapStorageError(e, 'read'));
+      return undefined;
+    }
   }
 
   /**
@@ -1751,25 +1760,22 @@ export class Hearth {
    * @returns {Promise<boolean>}
    */
   async #adoptAnnounced(k, text) {
-    const { adapter, key, tailStore } = this.#opts;
+    const { key, tailStore } = this.#opts;
     if (!tailStore || this.#adopted.has(k) || !this.#canWrite()) return false;
-    /** @type {Uint8Array | null} */
-    let stored;
+    let found;
     try {
-      const found = tailStore.getItem(k);
-      if (found !== text) {
-        // Not there yet (written by another process, visible a moment
-        // later: its 'storage' event folds it) or folded already.
-        if (found === null && this.#awaitedTails.size < 64) this.#awaitedTails.set(k, text);
-        return false;
-      }
-      const v = await adapter.get(key);
-      stored = v == null ? null : toBytes(v);
-      if (v != null && !stored) throw new HearthError('DATA_LOSS', `storage returned ${describe(v)} for '${key}', not bytes`);
-    } catch (e) {
-      this.#storageFailed(wrapStorageError(e, 'read'));
+      found = tailStore.getItem(k);
+    } catch {
+      return false; // localStorage blocked now: the next start folds it
+    }
+    if (found !== text) {
+      // Not there yet (written by another process, visible a moment later:
+      // its 'storage' event folds it) or folded already.
+      if (found === null && this.#awaitedTails.size < 64) this.#awaitedTails.set(k, text);
       return false;
     }
+    const stored = await this.#readStored();
+    if (stored === undefined) return false;
     const alreadyIn = foldedTails(tailStore, key, storedTag(stored));
     if (alreadyIn.get(k) === textHash(text)) return false; // a fold crashed before removing it: the next save's marker cleanup does
     const tail = decodeTail(text);
