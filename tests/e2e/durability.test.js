@@ -20,7 +20,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { TEST_TIMEOUT, launchChromium, startDemoServer, watch } from './harness.js';
+import { TEST_TIMEOUT, launchChromium, shutDown, startDemoServer, watch } from './harness.js';
 
 const TOTAL = 10_000;
 const BLANK = '/__durability.html';
@@ -38,13 +38,7 @@ before(async () => {
   browser = await launchChromium();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server?.stop();
-  }
-});
+after(() => shutDown(browser, server));
 
 async function newContext() {
   const context = await browser.newContext();

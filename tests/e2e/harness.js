@@ -7,6 +7,7 @@
 // - watch(context): collects CSP violations, console errors, uncaught page
 //   errors and every request, from the first script of every page on
 // - waitForHearth(page): until the page says Hearth started (or failed)
+// - shutDown(browser, server): a suite's `after`
 // - startupProbes (an init script): start-up milestones as performance marks
 // - waitForShop(page): until the storefront is ready (or its first picks drew)
 
@@ -77,6 +78,20 @@ export function startDemoServer({ collector = false } = {}) {
       reject(new Error(`demo server exited early (code ${code}, signal ${signal}):\n${log}`));
     });
   });
+}
+
+/**
+ * A suite's `after`: closes the browser, then stops the demo server (also
+ * when closing the browser failed). Either may be missing (a failed before).
+ * @param {import('playwright-core').Browser | null | undefined} browser
+ * @param {{ stop: () => Promise<void> } | null | undefined} server
+ */
+export async function shutDown(browser, server) {
+  try {
+    await browser?.close();
+  } finally {
+    await server?.stop();
+  }
 }
 
 /** Launches headless Chromium; fails loudly (never skips) when it is missing. */

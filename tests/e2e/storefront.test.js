@@ -24,7 +24,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { SHOTS, TEST_TIMEOUT, launchChromium, startDemoServer, startupProbes, waitForShop, watch } from './harness.js';
+import { SHOTS, TEST_TIMEOUT, launchChromium, shutDown, startDemoServer, startupProbes, waitForShop, watch } from './harness.js';
 
 const STORAGE_KEY = 'hearth-demo'; // demo/public/app.js
 const CART_KEY = 'hearthside-cart'; // demo/public/shop.js
@@ -48,13 +48,7 @@ before(async () => {
   page = await context.newPage();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server?.stop();
-  }
-});
+after(() => shutDown(browser, server));
 
 const shot = (name, options = {}) => page.screenshot({ path: join(SHOTS, `storefront-${name}.png`), ...options });
 
