@@ -16,7 +16,7 @@
 // JS + wasm bytes: transferred over the wire (compressed when the server
 // compresses; demo/server.mjs does, brotli or gzip) and decoded.
 // Prints a table of medians over the runs (and every run with --json).
-import { grantConsent, launchChromium, startDemoServer } from '../tests/e2e/harness.js';
+import { grantConsent, launchChromium, startDemoServer, startupProbes, waitForShop } from '../tests/e2e/harness.js';
 
 const args = process.argv.slice(2);
 const runsArg = args.indexOf('--runs');
@@ -24,7 +24,7 @@ const RUNS = runsArg >= 0 ? Number(args[runsArg + 1]) : 3;
 if (!Number.isInteger(RUNS) || RUNS < 1) throw new Error('--runs must be a whole number >= 1');
 const JSON_OUT = args.includes('--json');
 
-/** Installed before any page script: LCP, layout shifts with their sources, the first-picks time. */
+/** Installed before any page script (after startupProbes): LCP, layout shifts with their sources. */
 function observe() {
   const w = /** @type {any} */ (window);
   w.__lcp = 0;
@@ -37,31 +37,6 @@ function observe() {
     const parent = node.parentElement;
     const p = parent ? `${parent.tagName.toLowerCase()}${parent.id ? `#${parent.id}` : ''} > ` : '';
     return `${p}${node.tagName.toLowerCase()}${id}${cls}`;
-  };
-  // Start-up milestones (wasm compile, IndexedDB open and reads) as marks.
-  const mark = (n) => performance.mark(`probe:${n}`);
-  const inst = WebAssembly.instantiateStreaming;
-  if (inst) {
-    WebAssembly.instantiateStreaming = function (...a) {
-      mark('wasm-start');
-      const p = inst.apply(this, a);
-      p.then(() => mark('wasm-done'), () => mark('wasm-failed'));
-      return p;
-    };
-  }
-  const open = IDBFactory.prototype.open;
-  IDBFactory.prototype.open = function (...a) {
-    mark('idb-open');
-    const r = open.apply(this, a);
-    r.addEventListener('success', () => mark('idb-open-ok'));
-    return r;
-  };
-  const get = IDBObjectStore.prototype.get;
-  IDBObjectStore.prototype.get = function (...a) {
-    mark('idb-get');
-    const r = get.apply(this, a);
-    r.addEventListener('success', () => mark('idb-get-ok'));
-    return r;
   };
   new PerformanceObserver((l) => l.getEntries().forEach((e) => (w.__lcp = e.startTime))).observe({ type: 'largest-contentful-paint', buffered: true });
   new PerformanceObserver((l) =>
@@ -83,21 +58,8 @@ function observe() {
 
 /** Waits for the shop and its first picks, lets the page settle, reads the numbers. */
 async function measure(page) {
-  try {
-    await page.waitForFunction(
-      () => document.body.dataset.shop === 'ready' && performance.getEntriesByName('shop:first-picks').length > 0,
-      null,
-      { timeout: 60_000 },
-    );
-  } catch (e) {
-    const state = await page.evaluate(() => ({
-      ...document.body.dataset,
-      scrollY,
-      notice: document.getElementById('notice')?.textContent,
-      marks: performance.getEntriesByType('mark').map((m) => `${m.name}@${Math.round(m.startTime)}`),
-    }));
-    throw new Error(`no first picks render: ${JSON.stringify(state)}`, { cause: e });
-  }
+  const state = await waitForShop(page, { firstPicks: true, timeout: 60_000 });
+  if (state.shop !== 'ready') throw new Error(`the shop did not start: ${JSON.stringify(state)}`);
   // Late shifts (images, fonts, the rewards widgets) count too: wait until
   // nothing has been fetched for a while.
   await page.waitForLoadState('networkidle');
@@ -137,6 +99,7 @@ async function measure(page) {
 
 async function oneRun(browser, url) {
   const context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
+  await context.addInitScript(startupProbes); // wasm, lock, IndexedDB milestones as probe:* marks
   await context.addInitScript(observe);
   try {
     let page = await context.newPage();

@@ -441,27 +441,64 @@ export class Hearth {
   #adoptedReady = false;
   /** The save under way: the tag it leaves and the journal entries it holds. */
   /** @type {{ tag: string, mark: import('./persist.js').Mark } | null} */ #writing = null;
+  /** The page is unloading (pagehide, until a pageshow brings it back): it
+   * neither takes the lock nor writes the adapter any more. */
+  #unloading = false;
+  /** Its tail was announced to the live tabs (the handoff, see #flushOnHide). */
+  #handedOff = false;
+  /** A catalog was loaded: a tail's events can be replayed. */
+  #catalogReady = false;
+  /** Tails announced by closing tabs while this one was restoring (key → text). */
+  /** @type {Map<string, string>} */ #announced = new Map();
+  /** Announced tails not yet visible in this page's localStorage (another
+   * process's write can lag the message): folded on their 'storage' event. */
+  /** @type {Map<string, string>} */ #awaitedTails = new Map();
   // Page events never throw at the host page: failures go to 'error'.
   #onPageHide = () => {
     try {
-      this.#flushOnHide();
+      this.#unloading = true;
+      this.#flushOnHide(false, true);
       this.#sync.onPageHide();
       this.#releaseConnection();
     } catch (e) {
       this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e));
     }
   };
+  /** Back from the back/forward cache: a live tab again. */
+  #onPageShow = () => {
+    if (!this.#unloading || this.#closed) return;
+    this.#unloading = false;
+    this.#handedOff = false;
+    if (this.#isDirty()) this.#schedule();
+  };
+  /** A tail announced earlier became visible here. @param {any} ev */
+  #onStorage = (ev) => {
+    const text = typeof ev?.key === 'string' ? this.#awaitedTails.get(ev.key) : undefined;
+    if (text === undefined || ev.newValue !== text) return;
+    this.#awaitedTails.delete(ev.key);
+    this.#foldAnnounced(ev.key, text);
+  };
   #onVisibility = () => {
     try {
-      if (this.#env.document?.visibilityState === 'hidden') this.#flushOnHide();
+      if (this.#env.document?.visibilityState === 'hidden' && !this.#unloading) this.#flushOnHide();
     } catch (e) {
       this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e));
     }
   };
   /** A message from another tab on the key's channel. @param {any} msg */
   #onPeer = (msg) => {
-    if (this.#closed || this.#status === 'restoring' || msg === null || typeof msg !== 'object' || msg.from === this.#tailKey) return;
-    if (msg.type === 'saved' && msg.tag !== this.#base) {
+    if (this.#closed || msg === null || typeof msg !== 'object' || msg.from === this.#tailKey) return;
+    if (msg.type === 'tail') {
+      // A closing tab's last changes (its pagehide tail): fold them in.
+      const { key } = this.#opts;
+      if (this.#unloading || typeof msg.key !== 'string' || !msg.key.startsWith(`${key}:tail:`) || msg.key === this.#tailKey || typeof msg.text !== 'string') return;
+      if (this.#status === 'restoring') {
+        if (this.#announced.size < 64) this.#announced.set(msg.key, msg.text);
+      } else this.#foldAnnounced(msg.key, msg.text);
+      return;
+    }
+    if (this.#status === 'restoring') return;
+    if (msg.type === 'saved' && msg.tag !== this.#base && !this.#unloading) {
       // Catch up: the next save rebases onto what the other tab wrote (and
       // writes only when this tab has changes of its own).
       this.#enqueueSave().catch(() => {});
@@ -875,10 +912,13 @@ export class Hearth {
     await this.#inflight;
     await this.#locked(async () => {
       try {
-        tailStore?.removeItem(`${key}:tail`);
-        tailStore?.removeItem(this.#tailKey);
-        for (const k of this.#adopted.keys()) tailStore?.removeItem(k);
+        // Every tail of the key, not only this tab's: a closed tab's tail
+        // (announced or not) would bring the profile back at the next start.
+        if (tailStore) for (const k of tailKeys(tailStore, key)) tailStore.removeItem(k);
+        tailStore?.removeItem(`${key}:folded`);
         this.#adopted.clear();
+        this.#announced.clear();
+        this.#awaitedTails.clear();
       } catch {
         // a tail we cannot remove is also one we could not have written
       }
@@ -899,6 +939,10 @@ export class Hearth {
   async save() {
     this.#assertOpen();
     this.#cancelTimer();
+    // Asked for by the host after a pagehide: the page lives on (a synthetic
+    // event, or back from the cache); saves take the lock again.
+    this.#unloading = false;
+    this.#handedOff = false;
     return this.#enqueueSave();
   }
 
@@ -978,6 +1022,10 @@ export class Hearth {
     if (this.#closed) return;
     this.consent[CONSENT_INIT](this.#opts.consent, this.#opts.respectGpc);
     this.#sync.start();
+    // Tails other tabs announced while this one restored (the restore may
+    // have folded them already: #adoptAnnounced checks).
+    for (const [k, text] of this.#announced) this.#foldAnnounced(k, text);
+    this.#announced.clear();
   }
 
   /** Restores the state at start (options.snapshot, or storage + tail). */
@@ -1386,6 +1434,7 @@ export class Hearth {
       if (r.error) throw new HearthError(r.error.code, `catalog.load(): ${r.error.message}`);
       return { items: r.loaded, rejected: r.rejected, size: r.size };
     });
+    this.#catalogReady = true;
     if (this.#adopted.size > 0 && !this.#adoptedReady) this.#replayAdopted();
     return result;
   }
@@ -1511,7 +1560,7 @@ export class Hearth {
   #armAutosave(t) {
     this.#timer = this.#env.setTimeout(() => {
       this.#timer = null;
-      if (this.#closed) return;
+      if (this.#closed || this.#unloading) return;
       const now = this.#env.monotonic();
       if (now < this.#dueAt) {
         this.#armAutosave(now);
@@ -1576,7 +1625,9 @@ export class Hearth {
    * @returns {Promise<boolean>} whether storage now holds the current state
    */
   async #writeNow(force) {
-    if (!this.#canWrite()) return false;
+    // A page that handed its tail off never takes the lock again (a reload
+    // of it would wait behind that); the live tabs or the next start fold it.
+    if (!this.#canWrite() || this.#handedOff) return false;
     return this.#locked(() => this.#reconcile(force));
   }
 
@@ -1594,17 +1645,8 @@ export class Hearth {
     if (!this.#canWrite()) return false;
     const { adapter, key } = this.#opts;
     if (this.#base !== null) {
-      /** @type {Uint8Array | null} */
-      let stored;
-      try {
-        const v = await adapter.get(key);
-        stored = v == null ? null : toBytes(v);
-        if (v != null && !stored) throw new HearthError('DATA_LOSS', `storage returned ${describe(v)} for '${key}', not bytes`);
-      } catch (e) {
-        this.#storageFailed(wrapStorageError(e, 'read'));
-        return false;
-      }
-      if (!this.#canWrite()) return false;
+      const stored = await this.#readStored();
+      if (stored === undefined || !this.#canWrite()) return false;
       const tag = storedTag(stored);
       if (tag !== this.#base) {
         if (stored === null) {
@@ -1638,6 +1680,24 @@ export class Hearth {
     }
     this.#committed(bytes, revision, covered, folding);
     return true;
+  }
+
+  /**
+   * What storage holds under the key (null: nothing), or undefined when the
+   * read failed (reported through status and 'error').
+   * @returns {Promise<Uint8Array | null | undefined>}
+   */
+  async #readStored() {
+    const { adapter, key } = this.#opts;
+    try {
+      const v = await adapter.get(key);
+      const stored = v == null ? null : toBytes(v);
+      if (v != null && !stored) throw new HearthError('DATA_LOSS', `storage returned ${describe(v)} for '${key}', not bytes`);
+      return stored;
+    } catch (e) {
+      this.#storageFailed(wrapStorageError(e, 'read'));
+      return undefined;
+    }
   }
 
   /**
@@ -1695,7 +1755,9 @@ export class Hearth {
         // a save) is based on the old state: rebase it on the new one, so a
         // later fold never replays what this write holds.
         if (tailStore.getItem(this.#tailKey) !== null && !folding.has(this.#tailKey)) {
-          this.#writeTail(this.#M.exportState(this.#engine));
+          const text = this.#writeTail(this.#M.exportState(this.#engine));
+          // Announced again: the live tabs skip the first text (gone now).
+          if (this.#handedOff) this.#coord.post({ type: 'tail', key: this.#tailKey, text, from: this.#tailKey });
         }
         if (folding.size > 0) tailStore.removeItem(`${key}:folded`);
         // A tail of an older version of Hearth (one per key).
@@ -1735,7 +1797,7 @@ export class Hearth {
       /** @type {Set<string>} */
       const gone = new Set();
       try {
-        for (const [k, text] of this.#adopted) if (tailStore.getItem(k) !== text) gone.add(k);
+        for (const [k, a] of this.#adopted) if (tailStore.getItem(k) !== a.text) gone.add(k);
       } catch {
         // keep them: ids deduplicate
       }
@@ -1796,15 +1858,79 @@ export class Hearth {
    * its journal, the save under way, and the adopted tails it replayed.
    * Throws what localStorage throws.
    * @param {Uint8Array} bytes
+   * @returns {string} the text written ('' without a tail store)
    */
   #writeTail(bytes) {
     const { tailStore } = this.#opts;
-    if (!tailStore) return;
+    if (!tailStore) return '';
     /** @type {[string, string][]} */
     const covers = [];
     if (this.#adoptedReady) for (const [k, a] of this.#adopted) covers.push([k, textHash(a.text)]);
-    tailStore.setItem(this.#tailKey, encodeTail({ base: this.#base ?? 'adopt', snapshot: bytes, journal: this.#journal, writing: this.#writing, covers }));
+    const text = encodeTail({ base: this.#base ?? 'adopt', snapshot: bytes, journal: this.#journal, writing: this.#writing, covers });
+    tailStore.setItem(this.#tailKey, text);
     this.#tailMark = this.#journal.mark();
+    return text;
+  }
+
+  /**
+   * Folds a tail a closing tab announced (queued like a save, under the lock).
+   * @param {string} k its key
+   * @param {string} text what it announced
+   */
+  #foldAnnounced(k, text) {
+    const run = () => (this.#canWrite() && !this.#unloading ? this.#locked(() => this.#adoptAnnounced(k, text)) : false);
+    const p = this.#inflight.then(run, run).catch((e) => {
+      this.#emit('error', e instanceof HearthError ? e : fatal(this.#M, e));
+      return false;
+    });
+    this.#inflight = p;
+  }
+
+  /**
+   * Holding the lock: takes a closing tab's tail in (its journal replayed on
+   * this state, like a tail adopted at start) and saves, which removes it.
+   * Idempotent: the tail counts only while localStorage still holds exactly
+   * the announced text — a start or another tab that folded it removed it
+   * (or, crashed before removing it, left the fold marker that names it),
+   * and a tab that rewrote it announced the new text.
+   * @param {string} k
+   * @param {string} text
+   * @returns {Promise<boolean>}
+   */
+  async #adoptAnnounced(k, text) {
+    const { key, tailStore } = this.#opts;
+    if (!tailStore || this.#adopted.has(k) || !this.#canWrite()) return false;
+    let found;
+    try {
+      found = tailStore.getItem(k);
+    } catch {
+      return false; // localStorage blocked now: the next start folds it
+    }
+    if (found !== text) {
+      // Not there yet (written by another process, visible a moment later:
+      // its 'storage' event folds it) or folded already.
+      if (found === null && this.#awaitedTails.size < 64) this.#awaitedTails.set(k, text);
+      return false;
+    }
+    const stored = await this.#readStored();
+    if (stored === undefined) return false;
+    const alreadyIn = foldedTails(tailStore, key, storedTag(stored));
+    if (alreadyIn.get(k) === textHash(text)) return false; // a fold crashed before removing it: the next save's marker cleanup does
+    const tail = decodeTail(text);
+    if (tail.legacy || tail.bad) return false; // left for a start, which reports it
+    // Written while that tab's save was under way, which landed: only what
+    // came after it is new.
+    const tag = storedTag(stored);
+    if (tail.writing && tail.writing.tag === tag && tail.base !== tag) tail.journal.dropFront(tail.writing.mark);
+    this.#adopted.set(k, { text, journal: tail.journal });
+    if (this.#catalogReady && (this.#adoptedReady || this.#adopted.size === 1)) {
+      const before = this.#lastRevision;
+      this.#call((M, e) => replay(M, e, tail.journal, (b) => this.#packerFor(e).copyIn(b), this.#nowMs()));
+      this.#adoptedReady = true;
+      if (this.#refreshRevision() !== before) this.#emit('change', { revision: this.#lastRevision });
+    }
+    // Until the catalog is loaded the tail waits in #adopted (#replayAdopted).
+    return this.#reconcile(this.#adoptedReady);
   }
 
   /** Another tab erased the user's data: so does this one. */
@@ -1848,8 +1974,11 @@ export class Hearth {
    * @param {boolean} [direct] start the storage write now, not under the
    *   lock (a consent revocation: it must reach the disk at once, and what it
    *   overwrites must not be kept anyway)
+   * @param {boolean} [handoff] the page is unloading (pagehide): with an
+   *   asynchronous adapter, the tail is announced to the live tabs, which
+   *   fold it in, instead of a save under the lock (see docs/durability.md)
    */
-  #flushOnHide(direct = false) {
+  #flushOnHide(direct = false, handoff = false) {
     if (this.#closed || !this.#canWrite()) return;
     this.#refreshRevision();
     if (!this.#isDirty()) return;
@@ -1862,14 +1991,23 @@ export class Hearth {
       return;
     }
     const revision = this.#lastRevision;
+    let tail = '';
     if (tailStore) {
       // This tab's tail: its snapshot, the stored state it is based on, and
       // its journal (folded in by the next start, or by this tab's next save).
       try {
-        this.#writeTail(bytes);
+        tail = this.#writeTail(bytes);
       } catch (e) {
         this.#storageFailed(wrapStorageError(e, 'write the pagehide copy of'));
       }
+    }
+    if (handoff && tail !== '' && adapter.synchronous !== true && !direct && this.#coord.hasChannel) {
+      // The handoff: the tail is on disk (synchronously); the live tabs fold
+      // it in under the lock, or the next start does. This page takes no
+      // lock and starts no write, so a reload of it does not wait for one.
+      this.#handedOff = true;
+      this.#coord.post({ type: 'tail', key: this.#tailKey, text: tail, from: this.#tailKey });
+      return;
     }
     if (adapter.synchronous !== true && !direct) {
       // Under the lock like every save; the tail covers a page that dies first.
@@ -1956,11 +2094,15 @@ export class Hearth {
 
   #attachPageListeners() {
     this.#env.target?.addEventListener('pagehide', this.#onPageHide);
+    this.#env.target?.addEventListener('pageshow', this.#onPageShow);
+    this.#env.target?.addEventListener('storage', this.#onStorage);
     this.#visibilityTarget()?.addEventListener('visibilitychange', this.#onVisibility);
   }
 
   #detachPageListeners() {
     this.#env.target?.removeEventListener('pagehide', this.#onPageHide);
+    this.#env.target?.removeEventListener('pageshow', this.#onPageShow);
+    this.#env.target?.removeEventListener('storage', this.#onStorage);
     this.#visibilityTarget()?.removeEventListener('visibilitychange', this.#onVisibility);
   }
 

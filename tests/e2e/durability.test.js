@@ -7,6 +7,10 @@
 //    opens mid-stream. None is lost, and after the tabs settle every tab
 //    holds the same state (same snapshot bytes, event count, frequencies,
 //    affinities); a tab opened afterwards sees all 10,000.
+//  - A tab reloaded (and then closed) with unsaved events: its unloading
+//    page takes no Web Lock and opens no IndexedDB write after pagehide (so
+//    the reload's restore never waits behind it); the live tab folds the
+//    announced tail in, the reloaded page starts with every event once.
 //  - A full store (an adapter throwing QuotaExceededError), an IndexedDB
 //    database deleted under Hearth (versionchange → the connection closes,
 //    reopened on next use), and private mode (indexedDB.open and
@@ -16,7 +20,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { TEST_TIMEOUT, launchChromium, startDemoServer, watch } from './harness.js';
+import { TEST_TIMEOUT, launchChromium, shutDown, startDemoServer, watch } from './harness.js';
 
 const TOTAL = 10_000;
 const BLANK = '/__durability.html';
@@ -34,13 +38,7 @@ before(async () => {
   browser = await launchChromium();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server?.stop();
-  }
-});
+after(() => shutDown(browser, server));
 
 async function newContext() {
   const context = await browser.newContext();
@@ -52,22 +50,27 @@ async function newContext() {
   return context;
 }
 
-/** A tab with Hearth on IndexedDB under `key`, the demo catalog loaded. */
-async function openTab(context, key, seed) {
-  const page = await context.newPage();
-  await page.goto(new URL(BLANK, server.url).href);
+/**
+ * A tab with Hearth on IndexedDB under `key`, the demo catalog loaded.
+ * `page`: start Hearth in this (already loaded) page instead of a new one.
+ */
+async function openTab(context, key, seed, { autosave = 150, page = null } = {}) {
+  if (!page) {
+    page = await context.newPage();
+    await page.goto(new URL(BLANK, server.url).href);
+  }
   const status = await page.evaluate(
-    async ({ key, seed }) => {
+    async ({ key, seed, autosave }) => {
       const { createHearth } = await import('/hearth/index.js');
       // The clock can be frozen to compare decayed affinities across tabs.
-      const h = await createHearth({ storage: 'indexeddb', key, seed, autosave: 150, now: () => globalThis.__frozen ?? Date.now() });
+      const h = await createHearth({ storage: 'indexeddb', key, seed, autosave, now: () => globalThis.__frozen ?? Date.now() });
       h.catalog.load(await (await fetch('/catalog.json')).text());
       globalThis.__h = h;
       globalThis.__errors = [];
       h.on('error', (e) => globalThis.__errors.push(`${e.code}: ${e.message}`));
       return h.status;
     },
-    { key, seed },
+    { key, seed, autosave },
   );
   assert.equal(status, 'ready');
   return page;
@@ -149,7 +152,7 @@ for (const tabs of [2, 4]) {
       }
       tracked.push(...(await Promise.all(work)));
       if (tabs === 4 && round === 3) {
-        // One tab closes mid-stream (pagehide: its tail, and its save under the lock)…
+        // One tab closes mid-stream (pagehide: its tail, which the others fold in)…
         const gone = pages.shift();
         await gone.close({ runBeforeUnload: true });
       }
@@ -172,6 +175,66 @@ for (const tabs of [2, 4]) {
     await context.close();
   });
 }
+
+test('a reload does not wait for the unloading page: it takes no lock and writes no IndexedDB after pagehide; the live tab folds its tail', { timeout: TEST_TIMEOUT }, async () => {
+  const context = await newContext();
+  // Every page logs, from its pagehide on (this listener runs before
+  // Hearth's), each Web Lock request and each IndexedDB readwrite
+  // transaction, to localStorage (which outlives the page).
+  await context.addInitScript(() => {
+    let hidden = false;
+    const LOG = 'e2e:after-pagehide';
+    addEventListener('pagehide', () => {
+      hidden = true;
+      localStorage.setItem(LOG, '[]');
+    });
+    const log = (/** @type {string} */ what) => {
+      if (!hidden) return;
+      localStorage.setItem(LOG, JSON.stringify([...JSON.parse(localStorage.getItem(LOG) ?? '[]'), what]));
+    };
+    if (!isSecureContext) return; // the about:blank a new page starts on has no Web Locks
+    const request = LockManager.prototype.request;
+    LockManager.prototype.request = function (name, ...rest) {
+      log(`lock ${name}`);
+      return request.call(this, name, ...rest);
+    };
+    const transaction = IDBDatabase.prototype.transaction;
+    IDBDatabase.prototype.transaction = function (stores, mode, ...rest) {
+      if (mode === 'readwrite') log(`readwrite ${stores}`);
+      return transaction.call(this, stores, mode, ...rest);
+    };
+  });
+  const key = 'reload';
+  // Autosave off: the events are unsaved when the page goes away.
+  const live = await openTab(context, key, 1, { autosave: 0 });
+  let page = await openTab(context, key, 2, { autosave: 0 });
+  assert.equal(await track(page, 0, 40), 40);
+  const events = (p) => p.evaluate(() => globalThis.__h.profile().rfm.eventsTotal);
+  const afterPagehide = (p) => p.evaluate(() => JSON.parse(localStorage.getItem('e2e:after-pagehide') ?? 'null'));
+  const tails = (p) => p.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('reload:tail:')));
+
+  await page.reload();
+  assert.deepEqual(await afterPagehide(page), [], 'the unloading page asked for no lock and wrote no IndexedDB');
+  // Before the reloaded page starts Hearth, only the live tab can fold the tail in.
+  await live.waitForFunction(() => globalThis.__h.profile().rfm.eventsTotal === 40);
+  await openTab(context, key, 2, { autosave: 0, page });
+  assert.equal(await events(page), 40, 'the reloaded page starts with every event once');
+  await converge([live, page]);
+
+  // The same on close, with no reload to fold anything: the live tab does.
+  assert.equal(await track(page, 40, 25), 25);
+  await page.close({ runBeforeUnload: true });
+  await live.waitForFunction(() => globalThis.__h.profile().rfm.eventsTotal === 65);
+  assert.deepEqual(await afterPagehide(live), [], 'the closed page asked for no lock either');
+  page = await openTab(context, key, 3, { autosave: 0 });
+  assert.equal(await events(page), 65);
+  const [a, b] = await converge([live, page]);
+  assert.equal(a.events, 65);
+  assert.deepEqual([a.errors, b.errors], [[], []]);
+  assert.deepEqual(await tails(live), [], 'every tail folded and removed');
+  assert.deepEqual(seen.pageErrors, []);
+  await context.close();
+});
 
 test('a full store, a deleted database, and private mode: memory-only with a status, never a throw', { timeout: TEST_TIMEOUT }, async () => {
   const context = await newContext();

@@ -7,6 +7,9 @@
 // - watch(context): collects CSP violations, console errors, uncaught page
 //   errors and every request, from the first script of every page on
 // - waitForHearth(page): until the page says Hearth started (or failed)
+// - shutDown(browser, server): a suite's `after`
+// - startupProbes (an init script): start-up milestones as performance marks
+// - waitForShop(page): until the storefront is ready (or its first picks drew)
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -77,6 +80,20 @@ export function startDemoServer({ collector = false } = {}) {
   });
 }
 
+/**
+ * A suite's `after`: closes the browser, then stops the demo server (also
+ * when closing the browser failed). Either may be missing (a failed before).
+ * @param {import('playwright-core').Browser | null | undefined} browser
+ * @param {{ stop: () => Promise<void> } | null | undefined} server
+ */
+export async function shutDown(browser, server) {
+  try {
+    await browser?.close();
+  } finally {
+    await server?.stop();
+  }
+}
+
 /** Launches headless Chromium; fails loudly (never skips) when it is missing. */
 export async function launchChromium() {
   assert.ok(
@@ -120,6 +137,92 @@ export async function watch(context) {
   return seen;
 }
 
+/**
+ * An init script (`context.addInitScript(startupProbes)`): start-up
+ * milestones as `probe:<name>` performance marks — wasm compile, the
+ * cross-tab lock asked for and granted, IndexedDB open (blocked, failed) and
+ * reads — so that a slow or stalled start says where. Self-contained: it runs
+ * in the page.
+ */
+export function startupProbes() {
+  const mark = (/** @type {string} */ n) => performance.mark(`probe:${n}`);
+  const inst = WebAssembly.instantiateStreaming;
+  if (inst) {
+    WebAssembly.instantiateStreaming = function (...a) {
+      mark('wasm-start');
+      const p = inst.apply(this, /** @type {any} */ (a));
+      p.then(
+        () => mark('wasm-done'),
+        () => mark('wasm-failed'),
+      );
+      return p;
+    };
+  }
+  // A reload waits here when the page before it still holds the lock.
+  if (typeof LockManager === 'function') {
+    const request = LockManager.prototype.request;
+    LockManager.prototype.request = function (name, ...rest) {
+      mark('lock-request');
+      const fn = rest[rest.length - 1];
+      if (typeof fn === 'function') {
+        rest[rest.length - 1] = (/** @type {any[]} */ ...a) => {
+          mark('lock-granted');
+          return fn(...a);
+        };
+      }
+      return request.call(this, name, .../** @type {[any, any]} */ (rest));
+    };
+  }
+  if (typeof IDBFactory !== 'function') return;
+  const open = IDBFactory.prototype.open;
+  IDBFactory.prototype.open = function (...a) {
+    mark(`idb-open${a.length > 1 ? `-v${a[1]}` : ''}`);
+    const r = open.apply(this, /** @type {any} */ (a));
+    r.addEventListener('success', () => mark('idb-open-ok'));
+    r.addEventListener('blocked', () => mark('idb-open-blocked'));
+    r.addEventListener('error', () => mark('idb-open-error'));
+    return r;
+  };
+  const get = IDBObjectStore.prototype.get;
+  IDBObjectStore.prototype.get = function (...a) {
+    mark('idb-get');
+    const r = get.apply(this, /** @type {any} */ (a));
+    r.addEventListener('success', () => mark('idb-get-ok'));
+    return r;
+  };
+}
+
+/**
+ * Until the storefront says it is ready (`data-shop`) — with `firstPicks`,
+ * also until its picks rows first rendered (the `shop:first-picks` mark) — or
+ * that Hearth failed. Returns the page's state (its `data-*`, the notice, the
+ * marks); on timeout throws with that state (and `errors()`, when given).
+ * @param {import('playwright-core').Page} page
+ * @param {{ firstPicks?: boolean, timeout?: number, errors?: () => string[] }} [options]
+ */
+export async function waitForShop(page, { firstPicks = false, timeout = 45_000, errors } = {}) {
+  const state = () =>
+    page.evaluate(() => ({
+      ...document.body.dataset,
+      scrollY,
+      notice: document.getElementById('notice')?.textContent,
+      marks: performance.getEntriesByType('mark').map((m) => `${m.name}@${Math.round(m.startTime)}`),
+    }));
+  try {
+    await page.waitForFunction(
+      (picks) =>
+        (document.body.dataset.shop === 'ready' && (!picks || performance.getEntriesByName('shop:first-picks').length > 0)) ||
+        ['failed', 'closed'].includes(document.body.dataset.hearthStatus ?? ''),
+      firstPicks,
+      { timeout },
+    );
+  } catch (e) {
+    const more = errors ? `; errors: ${errors().join(' | ')}` : '';
+    throw new Error(`the shop did not start${firstPicks ? ' or render its first picks' : ''}: ${JSON.stringify(await state())}${more}`, { cause: e });
+  }
+  return state();
+}
+
 /** Until Hearth has started or failed; asserts it is ready. */
 export async function waitForHearth(page) {
   await page.waitForFunction(
@@ -137,7 +240,7 @@ export async function waitForHearth(page) {
  * answers "Allow all" when the prompt shows (a returning visitor has none).
  */
 export async function grantConsent(page) {
-  await page.waitForFunction(() => document.body.dataset.shop === 'ready', null, { timeout: 30_000 });
+  await waitForShop(page, { timeout: 30_000 });
   const allow = page.locator('hearth-consent button', { hasText: 'Allow all' });
   if (await allow.isVisible()) {
     await allow.click();

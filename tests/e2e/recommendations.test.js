@@ -19,7 +19,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { SHOTS, STEP_TIMEOUT, TEST_TIMEOUT, launchChromium, startDemoServer, waitForHearth, watch } from './harness.js';
+import { SHOTS, STEP_TIMEOUT, TEST_TIMEOUT, launchChromium, shutDown, startDemoServer, waitForHearth, watch } from './harness.js';
 
 /** @type {Awaited<ReturnType<typeof startDemoServer>> | null} */
 let server = null;
@@ -108,13 +108,7 @@ before(async () => {
   page = await context.newPage();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server?.stop();
-  }
-});
+after(() => shutDown(browser, server));
 
 // ---- Helpers ------------------------------------------------------------------
 

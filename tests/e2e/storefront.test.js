@@ -24,7 +24,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { SHOTS, TEST_TIMEOUT, launchChromium, startDemoServer, watch } from './harness.js';
+import { SHOTS, TEST_TIMEOUT, launchChromium, shutDown, startDemoServer, startupProbes, waitForShop, watch } from './harness.js';
 
 const STORAGE_KEY = 'hearth-demo'; // demo/public/app.js
 const CART_KEY = 'hearthside-cart'; // demo/public/shop.js
@@ -43,45 +43,12 @@ before(async () => {
   context.setDefaultTimeout(20_000);
   seen = await watch(context);
   // Start-up milestones as performance marks, so that a start that stalls
-  // says where (wasm compile, IndexedDB open or read) in the failure message.
-  await context.addInitScript(() => {
-    const mark = (n) => performance.mark(`probe:${n}`);
-    const inst = WebAssembly.instantiateStreaming;
-    if (inst) {
-      WebAssembly.instantiateStreaming = function (...a) {
-        mark('wasm-start');
-        const p = inst.apply(this, a);
-        p.then(() => mark('wasm-done'), () => mark('wasm-failed'));
-        return p;
-      };
-    }
-    const open = IDBFactory.prototype.open;
-    IDBFactory.prototype.open = function (...a) {
-      mark(`idb-open${a.length > 1 ? `-v${a[1]}` : ''}`);
-      const r = open.apply(this, a);
-      r.addEventListener('success', () => mark('idb-open-ok'));
-      r.addEventListener('blocked', () => mark('idb-open-blocked'));
-      r.addEventListener('error', () => mark('idb-open-error'));
-      return r;
-    };
-    const get = IDBObjectStore.prototype.get;
-    IDBObjectStore.prototype.get = function (...a) {
-      mark('idb-get');
-      const r = get.apply(this, a);
-      r.addEventListener('success', () => mark('idb-get-ok'));
-      return r;
-    };
-  });
+  // says where (wasm compile, the lock, IndexedDB open or read) in the failure message.
+  await context.addInitScript(startupProbes);
   page = await context.newPage();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server?.stop();
-  }
-});
+after(() => shutDown(browser, server));
 
 const shot = (name, options = {}) => page.screenshot({ path: join(SHOTS, `storefront-${name}.png`), ...options });
 
@@ -187,22 +154,7 @@ async function closeProduct() {
 }
 
 async function shopReady() {
-  const state = () =>
-    page.evaluate(() => ({
-      ...document.body.dataset,
-      notice: document.getElementById('notice')?.textContent,
-      marks: performance.getEntriesByType('mark').map((m) => `${m.name}@${Math.round(m.startTime)}`),
-    }));
-  try {
-    await page.waitForFunction(
-      () => document.body.dataset.shop === 'ready' || ['failed', 'closed'].includes(document.body.dataset.hearthStatus ?? ''),
-      null,
-      { timeout: 45_000 },
-    );
-  } catch (e) {
-    throw new Error(`the shop did not start: ${JSON.stringify(await state())}; errors: ${seen.pageErrors.concat(seen.consoleErrors).join(' | ')}`, { cause: e });
-  }
-  const s = await state();
+  const s = await waitForShop(page, { errors: () => seen.pageErrors.concat(seen.consoleErrors) });
   assert.equal(s.hearthStatus, 'ready', JSON.stringify(s));
   assert.equal(s.shop, 'ready', JSON.stringify(s));
 }

@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { TEST_TIMEOUT, launchChromium, startDemoServer, watch } from './harness.js';
+import { TEST_TIMEOUT, launchChromium, shutDown, startDemoServer, watch } from './harness.js';
 
 let server = null;
 let browser = null;
@@ -23,13 +23,7 @@ before(async () => {
   page = await context.newPage();
 });
 
-after(async () => {
-  try {
-    await browser?.close();
-  } finally {
-    await server?.stop();
-  }
-});
+after(() => shutDown(browser, server));
 
 test('the page drives Hearth in a worker through messages, and its state persists', { timeout: TEST_TIMEOUT }, async () => {
   await page.goto(new URL('/worker.html', server.url).href);

@@ -3,23 +3,11 @@
 // wrapper createHearth() uses.
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 
 import { HearthError } from '../../js/errors.js';
-import { createHearthWith, defaultEnv } from '../../js/internal/hearth.js';
-
-const GLUE = new URL('../../js/wasm-debug/hearth_wasm.mjs', import.meta.url);
-const WASM = new URL('../../js/wasm-debug/hearth_wasm.wasm', import.meta.url);
-
-let modulePromise;
-function debugModule() {
-  modulePromise ??= (async () => {
-    const { default: createHearthModule } = await import(GLUE.href);
-    return createHearthModule({ wasmBinary: await readFile(WASM) });
-  })();
-  return modulePromise;
-}
+import { createDebugHearth, debugModule } from './helpers/debug.js';
+import { freshHearth } from './helpers/setup.js';
 
 const SHOP = [
   { id: 'tent-1', title: 'Two-person tent', category: 'Camping > Tents', brand: 'Fjell', price: 300 },
@@ -32,9 +20,7 @@ const DAY = 24 * HOUR;
 
 /** @param {Record<string, unknown>} [options] */
 async function fresh(options = {}) {
-  const clock = { t: NOW, now: () => clock.t };
-  const h = await createHearthWith(debugModule, { storage: 'memory', now: clock.now, autosave: 0, seed: 1, ...options }, defaultEnv());
-  h.catalog.load(SHOP);
+  const { hearth: h, clock } = await freshHearth(createDebugHearth, { seed: 1, ...options }, { catalog: SHOP, start: NOW });
   return { h, clock };
 }
 

@@ -11,16 +11,18 @@
 // a corrupt, mixed or double-counted one.
 //
 // Paths: save(); pagehide with an asynchronous adapter (tail + locked save);
-// pagehide with a synchronous adapter (direct write); two tabs whose second
-// save rebases onto the first; a start that folds in the tails of pages
-// that went away; erase().
+// pagehide with a live tab that hears it (the handoff: tail only, the live
+// tab folds it); pagehide with a synchronous adapter (direct write); two tabs
+// whose second save rebases onto the first; a start that folds in the tails
+// of pages that went away; erase(). Then the race of a live tab and a start
+// folding the same announced tail, in every order: it counts once.
 
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 
 import { createHearthWith } from '../../js/internal/hearth.js';
 import { fakeEnv } from './helpers/fake.js';
-import { cloneDisk, faultPlan, faultyLocalStorage, faultyStorage, newDisk } from './helpers/faulty.js';
+import { cloneDisk, faultPlan, faultyLocalStorage, faultyStorage, heldChannel, newDisk, recordingLocks } from './helpers/faulty.js';
 import { CATALOG, T0, rawModule } from './helpers/real.js';
 
 const CAT = JSON.stringify(CATALOG);
@@ -34,12 +36,15 @@ let keySeq = 0;
  * @param {ReturnType<typeof newDisk>} disk
  * @param {ReturnType<typeof faultPlan>} plan
  */
-async function openTab(disk, plan, { key, synchronous = false, now = T0, beforeSet } = {}) {
+async function openTab(disk, plan, { key, synchronous = false, now = T0, beforeSet, bus, locks, catalog = true } = {}) {
   const M = await rawModule();
   const fake = fakeEnv({ localStorage: faultyLocalStorage(disk, plan) });
+  // A channel the test delivers (heldChannel) and a Web Locks double: tabs that hear each other.
+  if (bus) Object.assign(fake.env, { BroadcastChannel: bus.BroadcastChannel });
+  if (locks) Object.assign(fake.env, { locks });
   const storage = faultyStorage(disk, plan, { synchronous, beforeSet });
   const hearth = await createHearthWith(async () => M, { storage, key, now: () => now, seed: 7, autosave: 0 }, fake.env);
-  hearth.catalog.load(CAT);
+  if (catalog) hearth.catalog.load(CAT);
   return { hearth, fake };
 }
 
@@ -166,6 +171,33 @@ describe('a crash at any write of a save leaves the old or the new state', () =>
     assert.equal(r.writes, 5, r.trace.join(', '));
     assert.match(r.trace[0], new RegExp(`^setItem ${key}:tail:`));
     assert.equal(r.trace[2], `set ${key}`);
+    assert.ok(r.outcomes.new > r.outcomes.old, 'once the tail is written, a restart has the new state');
+  });
+
+  test('pagehide with a live tab (the handoff): the tail, then the live tab folds it under the lock', async () => {
+    const key = `handoff${keySeq++}`;
+    const disk0 = await savedDisk(key);
+    const r = await crashEverywhere(
+      key,
+      disk0,
+      async (disk, plan) => {
+        const bus = heldChannel();
+        const live = await openTab(disk, plan, { key, bus });
+        const closing = await openTab(disk, plan, { key, bus });
+        closing.hearth.trackMany(events('new', 30));
+        closing.hearth.preferences.dislike('formal');
+        closing.fake.target.dispatchEvent(new Event('pagehide'));
+        await settle();
+        bus.deliver();
+        await settle();
+        await live.hearth.save();
+      },
+      { oldEvents: 20, newEvents: 50 },
+    );
+    // the tail (the closing page), then the live tab: marker, the write, tail and marker removed
+    assert.equal(r.writes, 5, r.trace.join(', '));
+    assert.match(r.trace[0], new RegExp(`^setItem ${key}:tail:`));
+    assert.deepEqual(r.trace.slice(1), [`setItem ${key}:folded`, `set ${key}`, `removeItem ${r.trace[0].slice('setItem '.length)}`, `removeItem ${key}:folded`]);
     assert.ok(r.outcomes.new > r.outcomes.old, 'once the tail is written, a restart has the new state');
   });
 
@@ -323,5 +355,186 @@ describe('hostile leftovers in localStorage', () => {
     assert.ok(disk.store.has(`${key}:corrupt`), 'the unreadable one is kept aside');
     hearth.close();
     assert.equal((await restart(disk, key)).events, 26);
+  });
+});
+
+describe("a closing tab's tail, announced on the channel, counts once whoever folds it", () => {
+  // Events without ids: the core's dedup window cannot hide a double fold.
+  const noIds = (n) => events('x', n).map(({ id, ...ev }) => ev);
+
+  /** A saved disk (20 events), a live tab L and a closing tab C that tracked `n` events and unloaded. */
+  async function handoff(key, { n = 30, staleBase = false } = {}) {
+    const disk = await savedDisk(key);
+    const plan = faultPlan();
+    const bus = heldChannel();
+    const locks = recordingLocks();
+    const live = await openTab(disk, plan, { key, bus, locks: locks.for('live') });
+    const closing = await openTab(disk, plan, { key, bus, locks: locks.for('closing') });
+    closing.hearth.trackMany(noIds(n));
+    if (staleBase) {
+      // L saves after C read the stored state: C's tail is based on an older one.
+      live.hearth.trackMany(noIds(5));
+      await live.hearth.save();
+    }
+    const asked = locks.requests.length;
+    const writes = plan.writes;
+    closing.fake.target.dispatchEvent(new Event('pagehide'));
+    closing.fake.document.visibilityState = 'hidden';
+    closing.fake.document.dispatchEvent(new Event('visibilitychange'));
+    await settle();
+    const tail = [...disk.local.keys()].find((k) => k.startsWith(`${key}:tail:`));
+    assert.ok(tail, 'the tail is written');
+    return { disk, plan, bus, locks, live, closing, tail, asked, writes };
+  }
+
+  const total = (h) => h.profile().rfm.eventsTotal;
+
+  test('the unloading page takes no lock and writes nothing but its tail; the live tab has its events at once', async () => {
+    const key = `ho${keySeq++}`;
+    const t = await handoff(key);
+    assert.deepEqual(t.locks.requests.slice(t.asked).filter(([who]) => who === 'closing'), [], 'no lock requested after pagehide');
+    assert.deepEqual(t.plan.trace.slice(t.writes), [`setItem ${t.tail}`], 'only the tail');
+    assert.equal(t.bus.queue.length, 1, 'one announcement');
+    assert.equal(t.bus.queue[0][1].type, 'tail');
+    t.bus.deliver();
+    await settle();
+    assert.equal(total(t.live.hearth), 50, "the live tab folded the closing tab's events");
+    assert.equal(t.disk.local.has(t.tail), false, 'and removed the tail');
+    assert.equal(t.disk.local.has(`${key}:folded`), false);
+    assert.deepEqual(Buffer.from(t.disk.store.get(key)), Buffer.from(t.live.hearth.exportState()), 'storage holds the live state');
+    assert.deepEqual(t.plan.trace.slice(t.writes).filter((w) => w.startsWith('set') && !w.startsWith('setItem')), [`set ${key}`]);
+    assert.equal((await restart(t.disk, key)).events, 50);
+    t.live.hearth.close();
+  });
+
+  test('a restart folds it first, then the live tab hears the announcement (twice): once', async () => {
+    const key = `ho${keySeq++}`;
+    const t = await handoff(key);
+    const message = t.bus.queue[0];
+    const r = await openTab(t.disk, t.plan, { key, bus: t.bus, locks: t.locks.for('restart') });
+    assert.equal(total(r.hearth), 50, 'the restart folded the tail from localStorage');
+    assert.equal(t.disk.local.has(t.tail), false);
+    t.bus.queue.push(message); // heard late, and once more
+    t.bus.deliver();
+    await settle();
+    await t.live.hearth.save();
+    await r.hearth.save();
+    assert.equal(total(t.live.hearth), 50);
+    assert.equal(total(r.hearth), 50);
+    assert.deepEqual(Buffer.from(t.live.hearth.exportState()), Buffer.from(r.hearth.exportState()));
+    assert.equal((await restart(t.disk, key)).events, 50);
+    t.live.hearth.close();
+    r.hearth.close();
+  });
+
+  test('the live tab folds it first, then a restart starts (and hears nothing): once', async () => {
+    const key = `ho${keySeq++}`;
+    const t = await handoff(key);
+    t.bus.deliver();
+    await settle();
+    const r = await openTab(t.disk, t.plan, { key, bus: t.bus });
+    assert.equal(total(r.hearth), 50);
+    assert.equal((await restart(t.disk, key)).events, 50);
+    t.live.hearth.close();
+    r.hearth.close();
+  });
+
+  test('the live tab dies right after its fold landed, before removing the tail: the restart skips it (the marker)', async () => {
+    const key = `ho${keySeq++}`;
+    const t = await handoff(key);
+    t.plan.crashAt = t.plan.writes + 2; // the marker, the write; then the process is gone
+    t.plan.mode = 'drop';
+    t.bus.deliver();
+    await settle();
+    assert.ok(t.disk.local.has(t.tail) && t.disk.local.has(`${key}:folded`), 'the tail and the marker are left');
+    const r = await openTab(t.disk, faultPlan(), { key });
+    assert.equal(total(r.hearth), 50);
+    assert.equal(t.disk.local.has(t.tail), false, 'the restart removed the folded tail');
+    assert.equal((await restart(t.disk, key)).events, 50);
+    r.hearth.close();
+  });
+
+  test('a tail on an older state: a restart adopts it (no catalog yet), the live tab folds it meanwhile: once', async () => {
+    for (const order of ['catalog-after-fold', 'catalog-before-fold']) {
+      const key = `ho${keySeq++}`;
+      const t = await handoff(key, { staleBase: true });
+      const r = await openTab(t.disk, t.plan, { key, bus: t.bus, catalog: false });
+      if (order === 'catalog-before-fold') r.hearth.catalog.load(CAT); // replays the adopted tail here
+      t.bus.deliver(); // the live tab folds it (still in localStorage), then 'saved' reaches the restart
+      await settle();
+      t.bus.deliver();
+      await settle();
+      if (order === 'catalog-after-fold') r.hearth.catalog.load(CAT);
+      await r.hearth.save();
+      t.bus.deliver();
+      await settle();
+      await t.live.hearth.save();
+      assert.equal(total(r.hearth), 55, order);
+      assert.equal(total(t.live.hearth), 55, order);
+      assert.deepEqual(Buffer.from(r.hearth.exportState()), Buffer.from(t.live.hearth.exportState()), order);
+      assert.equal((await restart(t.disk, key)).events, 55, order);
+      assert.deepEqual([...t.disk.local.keys()].filter((k) => k.includes(':tail')), [], order);
+      t.live.hearth.close();
+      r.hearth.close();
+    }
+  });
+
+  test('a tail a start adopted (older base) survives a rebase onto another save before it is folded', async () => {
+    const key = `ho${keySeq++}`;
+    const t = await handoff(key, { staleBase: true });
+    t.bus.queue.length = 0; // nobody heard it: the restart adopts it
+    const r = await openTab(t.disk, t.plan, { key, bus: t.bus }); // replays it once the catalog is loaded
+    assert.equal(total(r.hearth), 55);
+    t.bus.queue.length = 0;
+    t.live.hearth.trackMany(noIds(3));
+    await t.live.hearth.save(); // storage moves on before the restart saved the tail
+    await r.hearth.save(); // rebases: the stored state, the adopted tail, its own journal
+    assert.equal(total(r.hearth), 58);
+    assert.equal((await restart(t.disk, key)).events, 58);
+    assert.deepEqual([...t.disk.local.keys()].filter((k) => k.includes(':tail')), []);
+    t.live.hearth.close();
+    r.hearth.close();
+  });
+
+  test('a save under way at pagehide: the tail is announced again once it lands, and counts once', async () => {
+    const key = `ho${keySeq++}`;
+    const disk = await savedDisk(key);
+    const plan = faultPlan();
+    const bus = heldChannel();
+    const live = await openTab(disk, plan, { key, bus });
+    let closing;
+    let fired = false;
+    closing = await openTab(disk, plan, {
+      key,
+      bus,
+      beforeSet: () => {
+        if (fired) return;
+        fired = true;
+        closing.hearth.trackMany(noIds(7));
+        closing.fake.target.dispatchEvent(new Event('pagehide'));
+      },
+    });
+    closing.hearth.trackMany(noIds(30));
+    await closing.hearth.save();
+    await settle();
+    const tails = bus.queue.filter(([, m]) => m.type === 'tail');
+    assert.equal(tails.length, 2, 'announced at pagehide and again once the save landed');
+    bus.deliver();
+    await settle();
+    await live.hearth.save();
+    assert.equal(total(live.hearth), 57);
+    assert.equal((await restart(disk, key)).events, 57);
+    live.hearth.close();
+  });
+
+  test('erase() removes every tail of the key, announced or not', async () => {
+    const key = `ho${keySeq++}`;
+    const t = await handoff(key);
+    await t.live.hearth.erase();
+    t.bus.deliver();
+    await settle();
+    assert.deepEqual([...t.disk.local.keys()].filter((k) => k.startsWith(key)), []);
+    assert.equal((await restart(t.disk, key)).events, 0);
+    t.live.hearth.close();
   });
 });

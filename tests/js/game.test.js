@@ -3,29 +3,14 @@
 // js/internal/hearth.js with the debug module underneath.
 
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { describe, test } from 'node:test';
 
-import { HearthError } from '../../js/errors.js';
-import { createHearthWith, defaultEnv } from '../../js/internal/hearth.js';
-import { CATALOG, DAY, T0, manualClock } from './helpers/real.js';
-
-const GLUE = new URL('../../js/wasm-debug/hearth_wasm.mjs', import.meta.url);
-const WASM = new URL('../../js/wasm-debug/hearth_wasm.wasm', import.meta.url);
-
-let modulePromise;
-function debugModule() {
-  modulePromise ??= (async () => {
-    const { default: create } = await import(GLUE.href);
-    return create({ wasmBinary: await readFile(WASM) });
-  })();
-  return modulePromise;
-}
+import { createDebugHearth } from './helpers/debug.js';
+import { CATALOG, DAY, T0 } from './helpers/real.js';
+import { code, freshHearth } from './helpers/setup.js';
 
 async function fresh(options = {}) {
-  const clock = manualClock();
-  const hearth = await createHearthWith(debugModule, { storage: 'memory', now: clock.now, autosave: 0, seed: 3, timeZoneOffset: 60, ...options }, defaultEnv());
-  hearth.catalog.load(CATALOG);
+  const { hearth, clock } = await freshHearth(createDebugHearth, { seed: 3, timeZoneOffset: 60, ...options }, { catalog: CATALOG });
   const rewards = [];
   hearth.on('reward', (r) => rewards.push(r));
   return { hearth, clock, rewards };
@@ -45,15 +30,6 @@ const RULES = {
   ] }],
 };
 
-function code(fn) {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof HearthError, `not a HearthError: ${e}`);
-    return e.code;
-  }
-  assert.fail('did not throw');
-}
 
 describe('hearth.game', () => {
   test('with gamification denied, track() records the event but the game awards nothing; granted again, it does', async (t) => {

@@ -10,22 +10,10 @@ import { IDBFactory } from 'fake-indexeddb';
 
 import { fakeLocalStorage } from './helpers/fake.js';
 import { CATALOG, DAY, T0, manualClock } from './helpers/real.js';
+import { code, freshHearth } from './helpers/setup.js';
 
-async function fresh(options = {}) {
-  const clock = manualClock();
-  const hearth = await createHearth({ storage: 'memory', now: clock.now, autosave: 0, ...options });
-  return { hearth, clock };
-}
+const fresh = (options = {}) => freshHearth(createHearth, options);
 
-function code(fn) {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof HearthError, `not a HearthError: ${e}`);
-    return e.code;
-  }
-  assert.fail('did not throw');
-}
 
 describe('quick start', () => {
   test('load a catalog, track, and watch the profile change; a snapshot restores it exactly', async (t) => {

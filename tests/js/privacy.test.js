@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
 
-import { HearthError, consentFromConsentMode, consentFromGlobalPrivacyControl, consentFromTcf, privacyTools } from '../../js/index.js';
+import { consentFromConsentMode, consentFromGlobalPrivacyControl, consentFromTcf, privacyTools } from '../../js/index.js';
 import { createMemoryStorage } from '../../js/storage/memory.js';
 import { createDebugHearth, debugModule } from './helpers/debug.js';
-import { CATALOG, DAY, T0, manualClock } from './helpers/real.js';
+import { CATALOG, DAY, T0 } from './helpers/real.js';
+import { code, freshHearth } from './helpers/setup.js';
 
 /** A storage adapter that records every call. */
 function spyStorage() {
@@ -35,23 +36,8 @@ function spyStorage() {
 }
 
 /** @param {any} [options] */
-async function fresh(options = {}) {
-  const clock = manualClock();
-  const hearth = await createDebugHearth({ storage: 'memory', now: clock.now, autosave: 0, ...options });
-  hearth.catalog.load(JSON.stringify(CATALOG));
-  return { hearth, clock };
-}
+const fresh = (options = {}) => freshHearth(createDebugHearth, options, { catalog: JSON.stringify(CATALOG) });
 
-/** @param {() => unknown} fn */
-function code(fn) {
-  try {
-    fn();
-  } catch (e) {
-    assert.ok(e instanceof HearthError, `not a HearthError: ${e}`);
-    return e.code;
-  }
-  assert.fail('did not throw');
-}
 
 const open = [];
 afterEach(() => {

@@ -460,7 +460,7 @@ describe('restore from storage and the pagehide tail', () => {
     hearth.close();
   });
 
-  test("on pagehide: this tab's tail in localStorage (synchronously) plus a save under the lock", async () => {
+  test("on pagehide with no BroadcastChannel to hand off on: this tab's tail in localStorage (synchronously) plus a save under the lock", async () => {
     const storage = recordingStorage();
     const { fake, create } = setup({ options: { storage } });
     const hearth = await create();

@@ -111,3 +111,83 @@ export function faultyLocalStorage(disk, plan) {
     },
   };
 }
+
+/**
+ * A BroadcastChannel whose messages wait until the test delivers them, so a
+ * test picks the order in which tabs hear each other (Node's own channel
+ * delivers on its own schedule).
+ */
+export function heldChannel() {
+  /** @type {Set<any>} */
+  const open = new Set();
+  /** @type {[any, any][]} */
+  const queue = [];
+  class HeldBroadcastChannel {
+    /** @param {string} name */
+    constructor(name) {
+      this.name = name;
+      /** @type {((ev: { data: any }) => void) | null} */
+      this.onmessage = null;
+      open.add(this);
+    }
+    /** @param {any} data */
+    postMessage(data) {
+      for (const c of open) if (c !== this && c.name === this.name) queue.push([c, structuredClone(data)]);
+    }
+    close() {
+      open.delete(this);
+    }
+  }
+  return {
+    BroadcastChannel: HeldBroadcastChannel,
+    /** @type {[any, any][]} the messages not delivered yet: [channel, data] */
+    queue,
+    /** Delivers what is queued (and what that queues), in order. */
+    deliver() {
+      while (queue.length > 0) {
+        const [c, data] = /** @type {[any, any]} */ (queue.shift());
+        if (open.has(c)) c.onmessage?.({ data });
+      }
+    },
+  };
+}
+
+/**
+ * A Web Locks double (exclusive mode, in-process) that records who asked:
+ * `requests` lists [owner, name] per request, `owner` names the caller.
+ */
+export function recordingLocks() {
+  /** @type {Map<string, Promise<unknown>>} */
+  const tails = new Map();
+  /** @type {[string, string][]} */
+  const requests = [];
+  return {
+    requests,
+    /** @type {Set<string>} the names held right now */
+    held: new Set(),
+    /** @param {string} owner */
+    for(owner) {
+      const self = this;
+      return {
+        /** @param {string} name @param {any} _opts @param {() => Promise<any>} fn */
+        request(name, _opts, fn) {
+          requests.push([owner, name]);
+          const prev = tails.get(name) ?? Promise.resolve();
+          const run = prev.then(async () => {
+            self.held.add(name);
+            try {
+              return await fn();
+            } finally {
+              self.held.delete(name);
+            }
+          });
+          tails.set(
+            name,
+            run.catch(() => {}),
+          );
+          return run;
+        },
+      };
+    },
+  };
+}
