@@ -43,8 +43,31 @@ for (const b of builds) {
     teardown: (h) => h.close(),
   });
 }
-const samples = await interleave(variants, { runs: RUNS, warmup: 2 });
+// CLOCK=cpu times each sample by this process's CPU time (user + system)
+// instead of the wall clock: on a shared machine whose load swings, a
+// sample then does not count the time other processes held the core.
+const cpuClock = process.env.CLOCK === 'cpu';
+const samples = cpuClock ? await interleaveCpu(variants, { runs: RUNS, warmup: 2 }) : await interleave(variants, { runs: RUNS, warmup: 2 });
+console.log(`clock: ${cpuClock ? 'process CPU time' : 'wall'}; median (ratio to the first build) | min (ratio)`);
 for (const op of ['ingest', 'track', 'recommend']) {
   const ms = builds.map((x) => median(samples.get(`${op} ${x.name}`)));
-  console.log(`${op.padEnd(10)} ${ms.map((m, i) => `${m.toFixed(1)} ms (${(m / ms[0]).toFixed(3)})`).join('  ')}`);
+  const mins = builds.map((x) => Math.min(...samples.get(`${op} ${x.name}`)));
+  console.log(`${op.padEnd(10)} ${ms.map((m) => `${m.toFixed(1)} ms (${(m / ms[0]).toFixed(3)})`).join('  ')} | ${mins.map((m) => `${m.toFixed(1)} (${(m / mins[0]).toFixed(3)})`).join('  ')}`);
+}
+
+async function interleaveCpu(vs, { runs, warmup }) {
+  const out = new Map(vs.map((v) => [v.name, []]));
+  for (let round = 0; round < warmup + runs; round++) {
+    for (let k = 0; k < vs.length; k++) {
+      const v = vs[(round + k) % vs.length];
+      const state = v.setup ? await v.setup() : undefined;
+      globalThis.gc?.();
+      const c0 = process.cpuUsage();
+      v.run(state);
+      const c = process.cpuUsage(c0);
+      v.teardown?.(state);
+      if (round >= warmup) out.get(v.name).push((c.user + c.system) / 1000);
+    }
+  }
+  return out;
 }

@@ -31,9 +31,17 @@
 // templates inlined in our code, -O3 for catalog/snapshot/profile/batch)
 // and recperf's compact scoring rows; the durability protocol added ~12 KB
 // gz of JS. SDK 423,222 B gz unminified (budget 426 KiB), 383,331 B gz as a
-// page gets it (budget 386 KiB).//
+// page gets it (budget 386 KiB).
+//
+// + session 4's size work (branch `size2`): cold sources at -Oz, the
+// per-event hook sources a warm tier at -O2, hot objects linked first
+// (CMakeLists.txt, "Size of the shipped module", has the measured table):
+// wasm 752,797 B raw / 318,082 B gz (-35.7 KB gz); SDK 389,516 B gz
+// unminified (budget 392 KiB), 349,626 B gz as a page gets it (budget
+// 352 KiB).
+//
 // Issue 8's target for the finished SDK, 64 KB gzip, is MISSED, by more than
-// 5x: the wasm alone is 344 KB gz and the minified JS 25 KB gz. What
+// 5x: the wasm alone is 318 KB gz and the minified JS 29.6 KB gz. What
 // dominates is -O2's inlining of everything (readers, game, reports, Embind
 // glue) and per-type template instantiations (std::map/sort per state type,
 // flat_hash_map per key/value, StatusOr per result): -Os for every source
@@ -48,9 +56,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 426 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 392 * 1024);
 // The same SDK minified and bundled (what a page downloads); ratchets too.
-const MIN_BUDGET_GZ = Number(process.env.HEARTH_MIN_SIZE_BUDGET ?? 386 * 1024);
+const MIN_BUDGET_GZ = Number(process.env.HEARTH_MIN_SIZE_BUDGET ?? 352 * 1024);
 // Issues 3 and 8: the finished SDK, JS + wasm, gzip. Reported, not enforced.
 const TARGET_GZ = 64 * 1024;
 
