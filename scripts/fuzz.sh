@@ -38,7 +38,7 @@ while [[ $# -gt 0 ]]; do
     --nice) nice_level="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
     --corpus) corpus_root="$2"; shift 2 ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "fuzz.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
