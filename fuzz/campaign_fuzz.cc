@@ -36,22 +36,23 @@ std::string Exercise(Engine& e) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace hearth::fuzz;
   const std::string_view json(reinterpret_cast<const char*>(data), size);
+  // Campaigns are shop content; their per-user arms, caps and outcomes are in
+  // the snapshot: a reset loads kCampaigns again and restores the baseline.
+  static ReusedEngine shop_a(ShopEngine, Reloading(&hearth::Engine::LoadCampaigns, kCampaigns));
+  static ReusedEngine shop_b(ShopEngine, Reloading(&hearth::Engine::LoadCampaigns, kCampaigns));
 
-  auto a = ShopEngine();
-  const std::string ids_before = CampaignIds(*a);
-  const std::string snapshot_before = a->ExportSnapshot();
-  auto sa = a->LoadCampaigns(json);
-  if (!sa.ok()) {
-    HEARTH_FUZZ_CHECK(CampaignIds(*a) == ids_before);
-    HEARTH_FUZZ_CHECK(a->ExportSnapshot() == snapshot_before);
-    return 0;
-  }
-  auto b = ShopEngine();
-  HEARTH_FUZZ_CHECK(b->LoadCampaigns(json).ok());
-  HEARTH_FUZZ_CHECK(CampaignIds(*a) == CampaignIds(*b));
-  HEARTH_FUZZ_CHECK(Exercise(*a) == Exercise(*b));
-  const std::string blob = a->ExportSnapshot();
-  HEARTH_FUZZ_CHECK(blob == b->ExportSnapshot());
+  auto sa = LoadShopContent(
+      shop_a, [&](hearth::Engine& e) { return e.LoadCampaigns(json); },
+      [](const hearth::Engine& e) { return CampaignIds(e); });
+  if (!sa) return 0;
+  hearth::Engine& a = shop_a.Current();
+  hearth::Engine& b = shop_b.Get();
+  shop_b.Touched();
+  HEARTH_FUZZ_CHECK(b.LoadCampaigns(json).ok());
+  HEARTH_FUZZ_CHECK(CampaignIds(a) == CampaignIds(b));
+  HEARTH_FUZZ_CHECK(Exercise(a) == Exercise(b));
+  const std::string blob = a.ExportSnapshot();
+  HEARTH_FUZZ_CHECK(blob == b.ExportSnapshot());
   CheckSnapshotRoundTrip(blob);
   return 0;
 }

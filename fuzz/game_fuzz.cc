@@ -61,25 +61,26 @@ std::string Play(Engine& e) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace hearth::fuzz;
   const std::string_view json(reinterpret_cast<const char*>(data), size);
+  // Rules are shop content (not in the snapshot): a reset loads kRules again
+  // and restores the user's state from the baseline snapshot.
+  static ReusedEngine shop_a(ShopEngine, Reloading(&hearth::Engine::LoadGame, kRules));
+  static ReusedEngine shop_b(ShopEngine, Reloading(&hearth::Engine::LoadGame, kRules));
 
-  auto a = ShopEngine();
-  const hearth::GameRules* rules_before = a->game().rules();
-  const std::string snapshot_before = a->ExportSnapshot();
-  auto na = a->LoadGame(json);
-  if (!na.ok()) {
-    HEARTH_FUZZ_CHECK(a->game().rules() == rules_before);
-    HEARTH_FUZZ_CHECK(a->ExportSnapshot() == snapshot_before);
-    return 0;
-  }
-  auto b = ShopEngine();
-  auto nb = b->LoadGame(json);
-  HEARTH_FUZZ_CHECK(nb.ok() && *na == *nb);
-  const std::string log_a = Play(*a);
-  const std::string log_b = Play(*b);
+  auto na = LoadShopContent(
+      shop_a, [&](hearth::Engine& e) { return e.LoadGame(json); },
+      [](const hearth::Engine& e) { return e.game().rules(); });  // the same rules object
+  if (!na) return 0;
+  hearth::Engine& a = shop_a.Current();
+  hearth::Engine& b = shop_b.Get();
+  shop_b.Touched();
+  auto nb = b.LoadGame(json);
+  HEARTH_FUZZ_CHECK(nb.ok() && **na == *nb);
+  const std::string log_a = Play(a);
+  const std::string log_b = Play(b);
   HEARTH_FUZZ_CHECK(log_a == log_b);
-  const std::string blob = a->ExportSnapshot();
-  HEARTH_FUZZ_CHECK(blob == b->ExportSnapshot());
-  HEARTH_FUZZ_CHECK(a->ExportJson(kNow + 3 * kDay) == b->ExportJson(kNow + 3 * kDay));
+  const std::string blob = a.ExportSnapshot();
+  HEARTH_FUZZ_CHECK(blob == b.ExportSnapshot());
+  HEARTH_FUZZ_CHECK(a.ExportJson(kNow + 3 * kDay) == b.ExportJson(kNow + 3 * kDay));
   CheckSnapshotRoundTrip(blob);
   return 0;
 }

@@ -1,13 +1,15 @@
 // Shared pieces of the libFuzzer targets in fuzz/: a realistic shop engine
-// to fuzz against (the state a rejected input must leave untouched), state
-// fingerprints, and a check that aborts (libFuzzer reports it as a crash,
-// with the input) when an invariant does not hold.
+// to fuzz against (the state a rejected input must leave untouched), kept
+// across inputs by a ReusedEngine and put back to its baseline only after an
+// input changed it, the loader contract every shop-content target checks,
+// state fingerprints, and a check that aborts (libFuzzer reports it as a
+// crash, with the input) when an invariant does not hold.
 //
-// Example (fuzz/catalog_fuzz.cc):
-//   auto engine = hearth::fuzz::ShopEngine();
-//   const std::string before = hearth::fuzz::CatalogFingerprint(engine->catalog());
-//   auto r = engine->LoadCatalog(input, hearth::LoadMode::kUpsert);
-//   if (!r.ok()) HEARTH_FUZZ_CHECK(before == hearth::fuzz::CatalogFingerprint(engine->catalog()));
+// Example (fuzz/game_fuzz.cc):
+//   static ReusedEngine shop(ShopEngine, Reloading(&Engine::LoadGame, kRules));
+//   auto loaded = LoadShopContent(shop, [&](Engine& e) { return e.LoadGame(json); },
+//                                 [](const Engine& e) { return e.game().rules(); });
+//   if (!loaded) return 0;  // rejected, and checked: rules and snapshot bytes as before
 //
 // Every target drives the core exactly as bindings/ does (same Engine calls,
 // same argument shapes); bindings add only conversion, which is not fuzzed.
@@ -17,9 +19,12 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "hearth/catalog/catalog.h"
 #include "hearth/common/text.h"
@@ -187,6 +192,100 @@ inline void CheckSnapshotRoundTrip(const std::string& blob) {
   if (!s.ok()) std::fprintf(stderr, "restoring an exported snapshot failed: %s\n", std::string(s.message()).c_str());
   HEARTH_FUZZ_CHECK(s.ok());
   HEARTH_FUZZ_CHECK(fresh->ExportSnapshot() == blob);
+}
+
+// One engine kept across fuzz inputs. Building a shop engine (parsing the
+// catalog, rules, campaigns and promotions, tracking a history) costs far
+// more than most inputs, and a rejected input must leave it unchanged anyway
+// (the targets check exactly that), so it is built once and put back to its
+// baseline only after an input was accepted or the target changed it on
+// purpose (Touched()).
+//
+// Putting it back: with a `reload` (the shop content the target's input can
+// replace, loaded again), the engine reloads that content and restores the
+// baseline snapshot (the user's state: profile, rank memory, rng, revision,
+// game, campaigns, consent, privacy) and drains pending rewards; without one
+// (an input that can change what the snapshot cannot restore, e.g. the
+// catalog and its feature ids) it is built again by `make`. Either way the
+// engine must then export the baseline snapshot bytes again, which is
+// checked, so a reset that misses state fails loudly instead of leaking one
+// input's effects into the next.
+class ReusedEngine {
+ public:
+  explicit ReusedEngine(std::function<std::unique_ptr<Engine>()> make,
+                        std::function<void(Engine&)> reload = nullptr)
+      : make_(std::move(make)), reload_(std::move(reload)), engine_(make_()),
+        snapshot_(engine_->ExportSnapshot()), revision_(engine_->revision()) {}
+
+  // The engine, at its baseline.
+  Engine& Get() {
+    if (touched_) Reset();
+    return *engine_;
+  }
+  // The engine as the last input left it (after LoadShopContent accepted).
+  Engine& Current() { return *engine_; }
+  // The caller changed the engine: the next Get() puts it back.
+  void Touched() { touched_ = true; }
+  // The baseline's snapshot bytes and revision.
+  const std::string& snapshot() const { return snapshot_; }
+  uint64_t revision() const { return revision_; }
+
+ private:
+  void Reset() {
+    touched_ = false;
+    // Restores intern the feature keys they carry (the dictionary only
+    // grows, as in a long-lived page): building the engine again now and
+    // then keeps millions of inputs within the fuzzer's memory limit.
+    if (!reload_ || ++resets_ % kRebuildEvery == 0) {
+      engine_ = make_();
+    } else {
+      reload_(*engine_);
+      const absl::Status s = engine_->RestoreSnapshot(snapshot_);
+      if (!s.ok()) std::fprintf(stderr, "restoring the baseline failed: %s\n", std::string(s.message()).c_str());
+      HEARTH_FUZZ_CHECK(s.ok());
+      engine_->TakeRewards();
+    }
+    HEARTH_FUZZ_CHECK(engine_->ExportSnapshot() == snapshot_);
+    HEARTH_FUZZ_CHECK(engine_->revision() == revision_);
+  }
+
+  static constexpr uint64_t kRebuildEvery = 20'000;
+
+  std::function<std::unique_ptr<Engine>()> make_;
+  std::function<void(Engine&)> reload_;
+  uint64_t resets_ = 0;
+  std::unique_ptr<Engine> engine_;
+  std::string snapshot_;
+  uint64_t revision_;
+  bool touched_ = false;
+};
+
+// A ReusedEngine reload that loads the shop content `text` again with `load`
+// (an Engine loader: &Engine::LoadGame, &Engine::LoadCampaigns, …).
+template <typename Load>
+std::function<void(Engine&)> Reloading(Load load, std::string_view text) {
+  return [load, text](Engine& e) { HEARTH_FUZZ_CHECK((e.*load)(text).ok()); };
+}
+
+// The loader contract of shop content (catalog, rules, campaigns, promotions,
+// priors): `load` feeds the input to the baseline engine of `shop`. Rejected
+// (not ok) → the content (`content(engine)`, compared before and after) and
+// the user's snapshot bytes are unchanged, and nullopt is returned. Accepted →
+// the engine is marked Touched and the loader's result is returned.
+template <typename Load, typename Content>
+auto LoadShopContent(ReusedEngine& shop, const Load& load, const Content& content)
+    -> std::optional<decltype(load(std::declval<Engine&>()))> {
+  Engine& e = shop.Get();
+  const auto before = content(std::as_const(e));
+  auto result = load(e);
+  if (!result.ok()) {
+    HEARTH_FUZZ_CHECK(content(std::as_const(e)) == before);
+    HEARTH_FUZZ_CHECK(e.ExportSnapshot() == shop.snapshot());
+    HEARTH_FUZZ_CHECK(e.revision() == shop.revision());
+    return std::nullopt;
+  }
+  shop.Touched();
+  return result;
 }
 
 }  // namespace hearth::fuzz

@@ -8,9 +8,12 @@
 #   scripts/fuzz.sh --target snapshot --runs 100000
 #   scripts/fuzz.sh --max-time 600 --nice 15   # also stop each target after 600 s
 #   scripts/fuzz.sh --runs 20000 --jobs 2      # two targets at a time (npm test: one per core)
+#   scripts/fuzz.sh --corpus out/fuzz-corpus   # keep each target's corpus there, resume from it
 #
-# Each run starts from a fresh working corpus (build/fuzz/run/<target>/corpus)
-# and reads the seeds read-only: fuzz/corpus/<target>/ (hand-written, in the
+# Each run starts from a fresh working corpus (build/fuzz/run/<target>/corpus;
+# with --corpus DIR: DIR/<target>/, kept and grown across runs, so long
+# passes resume where the last one stopped; out/ is git-ignored) and reads
+# the seeds read-only: fuzz/corpus/<target>/ (hand-written, in the
 # repository) and build/fuzz/seeds/<target>/ (binary seeds written by the
 # current core, see fuzz/seed_writer.cc). Findings (crash-*, leak-*,
 # timeout-*, oom-* files) land in build/fuzz/run/<target>/; reproduce one with
@@ -25,6 +28,7 @@ runs=10000000
 max_time=0
 nice_level=0
 jobs=1
+corpus_root=""
 targets=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -33,7 +37,8 @@ while [[ $# -gt 0 ]]; do
     --max-time) max_time="$2"; shift 2 ;;
     --nice) nice_level="$2"; shift 2 ;;
     --jobs) jobs="$2"; shift 2 ;;
-    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+    --corpus) corpus_root="$2"; shift 2 ;;
+    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "fuzz.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -70,8 +75,11 @@ export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1"
 fuzz_one() {
   local t="$1"
   local run_dir="${build_dir}/run/${t}"
+  local corpus="${run_dir}/corpus"
   rm -rf "${run_dir}"
-  mkdir -p "${run_dir}/corpus"
+  mkdir -p "${run_dir}"
+  if [[ -n "${corpus_root}" ]]; then corpus="${corpus_root}/${t}"; fi
+  mkdir -p "${corpus}"
   # libFuzzer takes one dictionary: JSON syntax + the target's field names
   # (binary formats: only their own).
   local dict="${run_dir}/${t}.dict" seeds args start end status execs findings secs rate
@@ -98,16 +106,17 @@ fuzz_one() {
   echo "== fuzz ${t} (${runs} runs)"
   start=$(date +%s.%N)
   status=0
-  nice -n "${nice_level}" "${build_dir}/fuzz/fuzz_${t}" "${args[@]}" "${run_dir}/corpus" "${seeds[@]}" \
+  nice -n "${nice_level}" "${build_dir}/fuzz/fuzz_${t}" "${args[@]}" "${corpus}" "${seeds[@]}" \
     > "${run_dir}/log" 2>&1 || status=$?
   end=$(date +%s.%N)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "${run_dir}/log" | tail -1)
   execs=${execs:-0}
+  corpus_files=$(find "${corpus}" -maxdepth 1 -type f | wc -l)
   findings=$(find "${run_dir}" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
   if [[ ${status} -ne 0 && ${findings} -eq 0 ]]; then findings=1; fi  # died without an artifact (e.g. at startup)
   secs=$(awk -v a="${start}" -v b="${end}" 'BEGIN { printf "%.1f", b - a }')
   rate=$(awk -v n="${execs}" -v s="${secs}" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }')
-  printf '%-11s %12s %9s %9s %8s\n' "${t}" "${execs}" "${secs}" "${rate}" "${findings}" > "${run_dir}/row"
+  printf '%-11s %12s %9s %9s %8s %8s\n' "${t}" "${execs}" "${secs}" "${rate}" "${findings}" "${corpus_files}" > "${run_dir}/row"
   if [[ ${findings} -ne 0 ]]; then
     echo "fuzz.sh: ${t}: finding(s) in ${run_dir}/ (exit ${status}); the log ends:" >&2
     grep -E 'ERROR|runtime error|invariant failed|SUMMARY|Test unit written' "${run_dir}/log" | head -20 >&2 || tail -20 "${run_dir}/log" >&2
@@ -128,6 +137,6 @@ for t in "${targets[@]}"; do
 done
 for pid in "${pids[@]}"; do wait "${pid}" || failed=1; done
 
-printf '\n%-11s %12s %9s %9s %8s\n' target execs seconds execs/s crashes
+printf '\n%-11s %12s %9s %9s %8s %8s\n' target execs seconds execs/s crashes corpus
 for t in "${targets[@]}"; do cat "${build_dir}/run/${t}/row" 2>/dev/null || printf '%-11s %12s\n' "${t}" "(no result)"; done
 exit "${failed}"
