@@ -270,8 +270,10 @@ class Campaigns {
   void ResetState() { state_ = CampaignState(); }
 
  private:
-  bool Targets(const Campaign& c, const Profile& profile, const FeatureDictionary& features,
-               const CampaignContext& context, int64_t now_ms) const;
+  // `segment` is profile.segment(now_ms), computed once per call by the
+  // caller rather than once per campaign.
+  bool Targets(const Campaign& c, const Profile& profile, std::string_view segment,
+               const FeatureDictionary& features, const CampaignContext& context, int64_t now_ms) const;
   bool Triggered(const Campaign& c, const CampaignContext& context, int64_t now_ms) const;
   int64_t CapRemaining(const Campaign& c, int64_t day) const;
   void EnsureSalt(Rng* rng);

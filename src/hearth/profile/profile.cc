@@ -67,12 +67,33 @@ absl::Status ValidateProfileConfig(const ProfileConfig& config) {
   return absl::OkStatus();
 }
 
-void Profile::Decay(hearth::Affinity* a, int64_t to_ms) const {
+double Profile::DecayFactors::At(int type, int64_t elapsed_ms) {
+  if (elapsed_ms != elapsed_ms_) {
+    elapsed_ms_ = elapsed_ms;
+    known_ = 0;
+  }
+  if ((known_ & (1u << type)) == 0) {
+    const double days = static_cast<double>(elapsed_ms) / kDayMs;
+    factor_[type] = std::exp2(-days / config_.half_life_days[type]);
+    known_ |= 1u << type;
+  }
+  return factor_[type];
+}
+
+void Profile::Decay(hearth::Affinity* a, int64_t to_ms, DecayFactors* factors) const {
   if (to_ms <= a->updated_ms) return;
-  const double days = static_cast<double>(to_ms - a->updated_ms) / kDayMs;
+  const int64_t elapsed = to_ms - a->updated_ms;
   for (int i = 0; i < kEventTypes; ++i)
-    if (a->weight[i] != 0) a->weight[i] = static_cast<float>(a->weight[i] * std::exp2(-days / config_.half_life_days[i]));
+    if (a->weight[i] != 0) a->weight[i] = static_cast<float>(a->weight[i] * factors->At(i, elapsed));
   a->updated_ms = to_ms;
+}
+
+double Profile::DecayedSum(const hearth::Affinity& entry, int64_t now_ms, DecayFactors* factors) const {
+  hearth::Affinity a = entry;
+  Decay(&a, now_ms, factors);
+  double sum = 0;
+  for (float w : a.weight) sum += w;
+  return sum;
 }
 
 void Profile::Observe(const ProfileEvent& e) {
@@ -83,6 +104,7 @@ void Profile::Observe(const ProfileEvent& e) {
 
   double strength = config_.weight[type];
   if (e.type == EventType::kDwell) strength *= DwellStrength(e.dwell_seconds);
+  DecayFactors factors(config_);
   for (FeatureId f : e.features) {
     hearth::Affinity& a = affinities_[f];
     if (a.updated_ms == 0) a.updated_ms = e.ts_ms;
@@ -92,7 +114,7 @@ void Profile::Observe(const ProfileEvent& e) {
     if (e.ts_ms < a.updated_ms)
       add *= std::exp2(-static_cast<double>(a.updated_ms - e.ts_ms) / kDayMs / config_.half_life_days[type]);
     else
-      Decay(&a, e.ts_ms);
+      Decay(&a, e.ts_ms, &factors);
     a.weight[type] = static_cast<float>(a.weight[type] + add);
   }
   if (affinities_.size() > kMaxFeatures + kMaxFeatures / 8) EvictWeakest(last_active_ms_);
@@ -138,7 +160,8 @@ void Profile::Observe(const ProfileEvent& e) {
 void Profile::EvictWeakest(int64_t now_ms) {
   std::vector<std::pair<double, FeatureId>> strength;
   strength.reserve(affinities_.size());
-  for (const auto& [f, a] : affinities_) strength.emplace_back(std::fabs(Affinity(f, now_ms)), f);
+  DecayFactors factors(config_);
+  for (const auto& [f, a] : affinities_) strength.emplace_back(std::fabs(DecayedSum(a, now_ms, &factors)), f);
   const size_t drop = affinities_.size() - kMaxFeatures;
   std::nth_element(strength.begin(), strength.begin() + drop, strength.end());
   for (size_t i = 0; i < drop; ++i) affinities_.erase(strength[i].second);
@@ -158,25 +181,27 @@ void Profile::RememberEventId(uint64_t id_hash) {
 double Profile::Affinity(FeatureId feature, int64_t now_ms) const {
   auto it = affinities_.find(feature);
   if (it == affinities_.end()) return 0;
-  hearth::Affinity a = it->second;
-  Decay(&a, now_ms);
-  double sum = 0;
-  for (float w : a.weight) sum += w;
-  return sum;
+  DecayFactors factors(config_);
+  return DecayedSum(it->second, now_ms, &factors);
 }
 
 std::vector<std::pair<FeatureId, double>> Profile::TopInterests(int64_t now_ms, size_t limit,
                                                                 const FeatureDictionary* dict) const {
   std::vector<std::pair<FeatureId, double>> out;
+  DecayFactors factors(config_);
   for (const auto& [f, a] : affinities_) {
-    double w = Affinity(f, now_ms);
+    const double w = DecayedSum(a, now_ms, &factors);
     if (w > 1e-3) out.emplace_back(f, w);
   }
-  std::sort(out.begin(), out.end(), [dict](const auto& x, const auto& y) {
+  // A total order (keys and ids are unique), so sorting only the head gives
+  // the same list as sorting everything.
+  const auto stronger = [dict](const auto& x, const auto& y) {
     if (x.second != y.second) return x.second > y.second;
     return dict ? dict->key(x.first) < dict->key(y.first) : x.first < y.first;
-  });
-  if (out.size() > limit) out.resize(limit);
+  };
+  const size_t keep = std::min(limit, out.size());
+  std::partial_sort(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(keep), out.end(), stronger);
+  out.resize(keep);
   return out;
 }
 
