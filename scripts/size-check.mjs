@@ -40,8 +40,16 @@
 // unminified (budget 392 KiB), 349,626 B gz as a page gets it (budget
 // 352 KiB).
 //
+// + session 4's integration: game.cc/expr.cc (rules evaluated per event)
+// back in the warm tier and snapshot.cc in the hot one, because at -Oz the
+// core harness's "Track through 100 game rules" went from 0.96x to 4.15x
+// native and snapshot export+restore from 1.82x to 2.87x (now 1.9x / 1.75x);
+// the track path's JS (track2) and the pagehide handoff (tabs2): wasm
+// 837,069 B raw / 338,683 B gz; SDK 413,204 B gz unminified (budget
+// 416 KiB), 370,630 B gz as a page gets it (budget 374 KiB).
+//
 // Issue 8's target for the finished SDK, 64 KB gzip, is MISSED, by more than
-// 5x: the wasm alone is 318 KB gz and the minified JS 29.6 KB gz. What
+// 5x: the wasm alone is 339 KB gz and the minified JS 30.7 KB gz. What
 // dominates is -O2's inlining of everything (readers, game, reports, Embind
 // glue) and per-type template instantiations (std::map/sort per state type,
 // flat_hash_map per key/value, StatusOr per result): -Os for every source
@@ -56,9 +64,9 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 392 * 1024);
+const BUDGET_GZ = Number(process.env.HEARTH_SIZE_BUDGET ?? 416 * 1024);
 // The same SDK minified and bundled (what a page downloads); ratchets too.
-const MIN_BUDGET_GZ = Number(process.env.HEARTH_MIN_SIZE_BUDGET ?? 352 * 1024);
+const MIN_BUDGET_GZ = Number(process.env.HEARTH_MIN_SIZE_BUDGET ?? 374 * 1024);
 // Issues 3 and 8: the finished SDK, JS + wasm, gzip. Reported, not enforced.
 const TARGET_GZ = 64 * 1024;
 
