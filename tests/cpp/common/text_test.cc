@@ -38,7 +38,9 @@ TEST(ParseTimestampTest, AcceptsIsoDatesAndRejectsTheRest) {
     SCOPED_TRACE(c.text);
     int64_t ms = -1;
     EXPECT_EQ(ParseTimestamp(c.text, &ms), c.ok);
-    if (c.ok) EXPECT_EQ(ms, c.ms);
+    if (c.ok) {
+      EXPECT_EQ(ms, c.ms);
+    }
   }
 }
 
