@@ -611,13 +611,18 @@ CampaignRuntime& Campaigns::Runtime(const std::string& id, int64_t now_ms) {
   return it->second;
 }
 
-bool Campaigns::Targets(const Campaign& c, const Profile& profile, std::string_view segment,
+std::string_view Campaigns::LazySegment::get() {
+  if (!name_) name_ = SegmentName(profile_.segment(now_ms_));
+  return *name_;
+}
+
+bool Campaigns::Targets(const Campaign& c, const Profile& profile, LazySegment* segment,
                         const FeatureDictionary& features, const CampaignContext& ctx, int64_t now_ms) const {
   if (now_ms < c.starts_ms || now_ms >= c.ends_ms) return false;
   if (c.minor && *c.minor != ctx.minor) return false;
   if (c.action.is_mystery() && ctx.minor) return false;  // never a mystery reward for a minor
   if (!c.segments.empty() &&
-      std::find(c.segments.begin(), c.segments.end(), segment) == c.segments.end())
+      std::find(c.segments.begin(), c.segments.end(), segment->get()) == c.segments.end())
     return false;
   const PurchaseStats& p = profile.purchases();
   if (c.recency_days && (p.count == 0 || !InRange(static_cast<double>(now_ms - p.last_ms) / kDayMs, c.recency_days)))
@@ -685,11 +690,11 @@ std::vector<CampaignDecision> Campaigns::Evaluate(const Profile& profile, const 
   EnsureSalt(rng);
   state_.utc_offset_min = ctx.utc_offset_min;
   const int64_t day = LocalDay(now_ms, ctx.utc_offset_min);
-  const std::string_view segment = SegmentName(profile.segment(now_ms));
+  LazySegment segment(profile, now_ms);
   for (size_t i = 0; i < campaigns_.size(); ++i) {
     const Campaign& c = campaigns_[i];
     if (only && c.action.type != *only) continue;
-    if (!Targets(c, profile, segment, features, ctx, now_ms) || !Triggered(c, ctx, now_ms)) continue;
+    if (!Targets(c, profile, &segment, features, ctx, now_ms) || !Triggered(c, ctx, now_ms)) continue;
     if (CapRemaining(c, day) == 0) continue;
     out.push_back({i, ArmFor(state_.salt, c.id, c.holdout)});
   }
@@ -768,13 +773,13 @@ std::vector<CampaignListing> Campaigns::List(const Profile& profile, const Featu
   if (campaigns_.empty()) return out;
   EnsureSalt(rng);
   const int64_t day = LocalDay(now_ms, ctx.utc_offset_min);
-  const std::string_view segment = SegmentName(profile.segment(now_ms));
+  LazySegment segment(profile, now_ms);
   for (const Campaign& c : campaigns_) {
     CampaignListing l;
     l.campaign = &c;
     l.arm = ArmFor(state_.salt, c.id, c.holdout);
     l.cap_remaining = CapRemaining(c, day);
-    l.eligible = Targets(c, profile, segment, features, ctx, now_ms) && l.cap_remaining != 0;
+    l.eligible = Targets(c, profile, &segment, features, ctx, now_ms) && l.cap_remaining != 0;
     if (auto it = state_.runtime.find(c.id); it != state_.runtime.end()) {
       l.exposures = it->second.exposed[static_cast<int>(l.arm)];
       l.conversions = it->second.converted[static_cast<int>(l.arm)];

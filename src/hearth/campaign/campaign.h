@@ -270,9 +270,20 @@ class Campaigns {
   void ResetState() { state_ = CampaignState(); }
 
  private:
-  // `segment` is profile.segment(now_ms), computed once per call by the
-  // caller rather than once per campaign.
-  bool Targets(const Campaign& c, const Profile& profile, std::string_view segment,
+  // The profile's segment name, computed on first use: once per List or
+  // Evaluate call at most, and not at all when no campaign targets segments
+  // (Evaluate runs on every tracked event).
+  class LazySegment {
+   public:
+    LazySegment(const Profile& profile, int64_t now_ms) : profile_(profile), now_ms_(now_ms) {}
+    std::string_view get();
+
+   private:
+    const Profile& profile_;
+    int64_t now_ms_;
+    std::optional<std::string_view> name_;
+  };
+  bool Targets(const Campaign& c, const Profile& profile, LazySegment* segment,
                const FeatureDictionary& features, const CampaignContext& context, int64_t now_ms) const;
   bool Triggered(const Campaign& c, const CampaignContext& context, int64_t now_ms) const;
   int64_t CapRemaining(const Campaign& c, int64_t day) const;
